@@ -88,6 +88,16 @@ public final class Ops {
         return invoke(OpCode.CONTIGUOUS, x);
     }
 
+    /** A view of {@code length} entries of {@code axis} from {@code start}. */
+    public Tensor narrow(Tensor x, int axis, long start, long length) {
+        return invoke(OpCode.NARROW, x, axis, start, length);
+    }
+
+    /** A view of entry {@code index} of {@code axis}, that axis removed. */
+    public Tensor select(Tensor x, int axis, long index) {
+        return invoke(OpCode.SELECT, x, axis, index);
+    }
+
     /**
      * Runs {@code op} on {@code args} (the same argument order as the named method). Routes to the
      * recorder of the first symbolic tensor argument, if any.
@@ -117,6 +127,8 @@ public final class Ops {
             case RESHAPE -> ((Tensor) args[0]).contiguous().reshape((long[]) args[1]);
             case TRANSPOSE -> ((Tensor) args[0]).transpose((Integer) args[1], (Integer) args[2]);
             case CONTIGUOUS -> ((Tensor) args[0]).contiguous();
+            case NARROW -> ((Tensor) args[0]).narrow((Integer) args[1], (Long) args[2], (Long) args[3]);
+            case SELECT -> ((Tensor) args[0]).select((Integer) args[1], (Long) args[2]);
         };
     }
 }
