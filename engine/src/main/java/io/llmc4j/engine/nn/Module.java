@@ -17,8 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * views of a mapped checkpoint; replacing one ({@link #setParameter}) never writes into the old
  * tensor's memory.
  *
- * <p>{@link #call} runs pre-hooks, {@link #forward}, then hooks (in registration order), unless
- * {@link HookSwitch} disables hooks. Called with a symbolic input, it defers to the tracer.
+ * <p>{@link #call} runs pre-hooks, {@link #forward} (through the {@link ForwardWrapper}, if one is
+ * set), then hooks (in registration order); {@link HookSwitch} disables the hooks, not the wrapper.
+ * Called with a symbolic input, it defers to the tracer.
  *
  * <p>Not thread-safe for concurrent structural changes; hooks may be added or removed while another
  * thread runs a forward.
@@ -29,6 +30,7 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final List<ForwardPreHook> preHooks = new CopyOnWriteArrayList<>();
     private final List<ForwardHook> hooks = new CopyOnWriteArrayList<>();
+    private volatile ForwardWrapper wrapper;
 
     /** The class name used for target matching (e.g. "Linear", "LlamaDecoderLayer"). */
     public String typeName() {
@@ -42,21 +44,37 @@ public abstract class Module {
     public final Tensor call(Tensor... inputs) {
         for (Tensor input : inputs) {
             if (input != null && input.isSymbolic() && input.traceTag() instanceof ModuleCallRecorder recorder) {
-                return recorder.callModule(this, inputs, () -> forward(inputs));
+                return recorder.callModule(this, inputs, () -> wrappedForward(inputs));
             }
         }
-        if (!HookSwitch.hooksEnabled() || (preHooks.isEmpty() && hooks.isEmpty())) return forward(inputs);
+        if (!HookSwitch.hooksEnabled() || (preHooks.isEmpty() && hooks.isEmpty())) return wrappedForward(inputs);
         Tensor[] args = inputs;
         for (ForwardPreHook hook : preHooks) {
             Tensor[] replaced = hook.apply(this, args);
             if (replaced != null) args = replaced;
         }
-        Tensor output = forward(args);
+        Tensor output = wrappedForward(args);
         for (ForwardHook hook : hooks) {
             Tensor replaced = hook.apply(this, args, output);
             if (replaced != null) output = replaced;
         }
         return output;
+    }
+
+    private Tensor wrappedForward(Tensor[] inputs) {
+        ForwardWrapper w = wrapper;
+        return w == null ? forward(inputs) : w.apply(this, inputs, this::forward);
+    }
+
+    /** Installs (or, with null, removes) the forward wrapper; returns the previous one. */
+    public ForwardWrapper setForwardWrapper(ForwardWrapper forwardWrapper) {
+        ForwardWrapper previous = wrapper;
+        wrapper = forwardWrapper;
+        return previous;
+    }
+
+    public ForwardWrapper forwardWrapper() {
+        return wrapper;
     }
 
     // ---------------------------------------------------------------- hooks
