@@ -30,9 +30,4 @@ public record TensorInfo(String name, DType dtype, Shape shape, long beginOffset
     public long expectedByteSize() {
         return dtype.byteSizeFor(shape.elementCount());
     }
-
-    /** {@code F32[2, 3] @ [0, 24)}, for messages. */
-    String describe() {
-        return dtype + "" + shape + " at data_offsets [" + beginOffset + ", " + endOffset + "]";
-    }
 }
