@@ -140,9 +140,10 @@ public record Event(EventType type, Integer stepsPerEpoch, Integer batchesPerSte
         return stepsPerEpoch;
     }
 
-    /** Python's float {@code a % b}: the result has the sign of {@code b}. */
+    /** Python's float {@code a % b}: the result (zero included) has the sign of {@code b}. */
     static double pythonModulo(double a, double b) {
         double r = a % b;
-        return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+        if (r == 0) return Math.copySign(0.0, b);
+        return (r < 0) != (b < 0) ? r + b : r;
     }
 }
