@@ -1,14 +1,15 @@
 package io.llmc4j.compress.recipe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -29,26 +30,64 @@ final class ArgumentBinder {
         merged.setAll(given);
         try {
             return mapper.treeToValue(merged, type.argumentType());
-        } catch (UnrecognizedPropertyException e) {
-            String key = e.getPropertyName();
-            Collection<String> valid = new TreeSet<>();
-            for (Object id : e.getKnownPropertyIds()) valid.add(String.valueOf(id));
-            if (e.getPath().size() == 1) valid.addAll(RecipeParser.COMMON_KEYS);
-            throw new RecipeException(null, join(path, e.getPath()), "unknown key '" + key + "' for " + type.name() + "."
-                    + ClosestMatch.hint(key, valid) + " Valid keys: " + valid, e);
-        } catch (ValueInstantiationException e) {
-            String at = join(path, e.getPath());
-            if (e.getCause() instanceof RecipeException r) throw r.under(null, at);
-            String reason = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
-            throw new RecipeException(null, at, "invalid arguments for " + type.name() + ": " + reason, e);
-        } catch (MismatchedInputException e) {
-            JsonNode found = find(merged, e.getPath());
-            String expected = e instanceof InvalidNullException ? "a value" : describe(e.getTargetType());
-            throw new RecipeException(null, join(path, e.getPath()), "expected " + expected + ", found " + show(found), e);
         } catch (JsonProcessingException e) {
-            String at = e instanceof JsonMappingException m ? join(path, m.getPath()) : path;
-            throw new RecipeException(null, at, "cannot bind the arguments of " + type.name() + ": " + e.getOriginalMessage(), e);
+            throw translate(type, merged, path, e);
         }
+    }
+
+    private RecipeException translate(ModifierType<?> type, ObjectNode merged, String path, JsonProcessingException error) {
+        return switch (error) {
+            case UnrecognizedPropertyException e -> unknownKey(type, path, e);
+            case ValueInstantiationException e -> {
+                String at = join(path, e.getPath());
+                if (e.getCause() instanceof RecipeException r) yield r.under(null, at);
+                String reason = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
+                yield new RecipeException(null, at, "invalid arguments for " + type.name() + ": " + reason, e);
+            }
+            case MismatchedInputException e -> mismatch(type, merged, path, e);
+            case JsonMappingException e -> new RecipeException(null, join(path, e.getPath()),
+                    "cannot bind the arguments of " + type.name() + ": " + e.getOriginalMessage(), e);
+            default -> new RecipeException(null, path, "cannot bind the arguments of " + type.name() + ": "
+                    + error.getOriginalMessage(), error);
+        };
+    }
+
+    private static RecipeException unknownKey(ModifierType<?> type, String path, UnrecognizedPropertyException e) {
+        String key = e.getPropertyName();
+        Collection<String> valid = new TreeSet<>();
+        for (Object id : e.getKnownPropertyIds()) valid.add(String.valueOf(id));
+        List<JsonMappingException.Reference> parents = e.getPath().subList(0, Math.max(0, e.getPath().size() - 1));
+        if (parents.isEmpty()) valid.addAll(RecipeParser.COMMON_KEYS);
+        return new RecipeException(null, join(path, parents) + "." + key, "unknown key '" + key + "' for " + type.name() + "."
+                + ClosestMatch.hint(key, valid) + " Valid keys: " + valid, e);
+    }
+
+    private RecipeException mismatch(ModifierType<?> type, ObjectNode merged, String path, MismatchedInputException e) {
+        List<JsonMappingException.Reference> at = e.getPath();
+        JsonNode found = find(merged, at);
+        String expected = describe(e.getTargetType());
+        if (found == null && !at.isEmpty() && at.getLast().getFieldName() == null) {
+            JsonNode parent = find(merged, at.subList(0, at.size() - 1));
+            if (parent != null && !parent.isArray()) {   // a single value where a list is expected
+                at = at.subList(0, at.size() - 1);
+                found = parent;
+                expected += " or a list of them";
+            }
+        }
+        if (found == null) {
+            // A key is missing (inside a nested mapping the recipe replaced): if that mapping also has
+            // an unknown key, it is likely the misspelt missing one, so report it instead. Jackson only
+            // looks at unknown keys after the missing one failed, hence the second, lenient pass.
+            try {
+                mapper.readerFor(type.argumentType()).without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readValue(merged);
+            } catch (UnrecognizedPropertyException unknown) {
+                return unknownKey(type, path, unknown);
+            } catch (IOException | RuntimeException other) {
+                // no unknown key: the missing key is the error
+            }
+            return new RecipeException(null, join(path, at), "expected " + expected + ", found nothing (the key is missing)", e);
+        }
+        return new RecipeException(null, join(path, at), "expected " + expected + ", found " + show(found), e);
     }
 
     /**
