@@ -50,7 +50,7 @@ final class RecipeMappers {
         return JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     }
 
-    /** Writes plain block-style YAML: no document marker, no tags, quotes only where needed. */
+    /** Writes plain block-style YAML: no document marker, no tags, quotes where {@link PlainScalars} says. */
     static ObjectMapper yamlWriter() {
         YAMLFactory factory = YAMLFactory.builder()
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -58,6 +58,7 @@ final class RecipeMappers {
                 .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                 .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
                 .disable(YAMLGenerator.Feature.USE_NATIVE_OBJECT_ID)
+                .stringQuotingChecker(new PlainScalars())
                 .build();
         return new YAMLMapper(factory);
     }

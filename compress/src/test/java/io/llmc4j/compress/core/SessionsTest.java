@@ -93,7 +93,7 @@ class SessionsTest {
             callbacks.calibrationEpochStart();
             assertSame(EventType.CALIBRATION_EPOCH_START, scope.session().state().lastEvent().type());
         }
-        try (SessionScope other = Sessions.create()) {
+        try (SessionScope _ = Sessions.create()) {
             assertThrows(LifecycleException.class, callbacks::calibrationEpochStart);   // not initialized
         }
     }

@@ -93,7 +93,7 @@ class ModifierHooksTest {
             calls.add("second");
             return null;
         });
-        try (HookSwitch.Scope off = ModifierHooks.disableAll()) {
+        try (HookSwitch.Scope _ = ModifierHooks.disableAll()) {
             assertFalse(HookSwitch.hooksEnabled());
             a.call(Tensor.of(1f));
         }
