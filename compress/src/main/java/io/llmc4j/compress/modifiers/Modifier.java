@@ -11,9 +11,9 @@ import java.util.List;
  * machine). A modifier is created from a recipe entry, then driven by its session:
  *
  * <pre>
- *   initialize(state)            -> onInitialize; onStart at once if start <= 0 < end
+ *   initialize(state)            -> onInitialize; onStart at once if start &lt;= 0 &lt; end
  *   updateEvent(state, event)    -> onEvent (always), then
- *        BATCH_START, not started, start <= index < end  -> onStart, onUpdate
+ *        BATCH_START, not started, start &lt;= index &lt; end  -> onStart, onUpdate
  *        BATCH_END, not ended, index >= end             -> onEnd, onUpdate
  *        otherwise, started and not ended               -> onUpdate
  *   finalize(state)              -> onFinalize
