@@ -44,10 +44,6 @@ final class AddedTokenMatcher {
         byFirstChar.values().forEach(list -> list.sort(Comparator.comparingInt((Candidate c) -> c.pattern().length()).reversed()));
     }
 
-    boolean isEmpty() {
-        return byFirstChar.isEmpty();
-    }
-
     /** The non-empty segments of {@code text}, in order, covering it. */
     List<Segment> split(String text) {
         List<Segment> out = new ArrayList<>();

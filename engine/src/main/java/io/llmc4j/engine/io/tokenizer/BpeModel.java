@@ -58,7 +58,8 @@ final class BpeModel {
         if (model.isAbsent())
             throw model.fail("expected the tokenizer model");
         JsonField type = model.get("type");
-        if (!(type.isAbsent() && model.has("merges")) && !type.text().equals("BPE"))
+        boolean untypedBpe = type.isAbsent() && model.has("merges");   // files older than the "type" key
+        if (!untypedBpe && !type.text().equals("BPE"))
             throw type.unsupported("BPE");
         JsonField dropout = model.get("dropout");
         if (!dropout.isAbsent() && dropout.node().asDouble() != 0.0)

@@ -18,16 +18,6 @@ final class IntList {
             add(v);
     }
 
-    int size() {
-        return size;
-    }
-
-    int get(int index) {
-        if (index >= size)
-            throw new IndexOutOfBoundsException("index " + index + " of " + size);
-        return values[index];
-    }
-
     int[] toArray() {
         return Arrays.copyOf(values, size);
     }

@@ -35,10 +35,6 @@ final class JsonField {
         return path;
     }
 
-    String source() {
-        return source;
-    }
-
     JsonNode node() {
         return node;
     }
