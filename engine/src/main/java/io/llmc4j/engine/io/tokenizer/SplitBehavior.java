@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * What a split does with the matched delimiters, as Hugging Face's {@code SplitDelimiterBehavior}:
  * for "How are you" split on spaces, {@code Removed} gives [How, are, you], {@code Isolated}
  * [How, " ", are, " ", you], {@code MergedWithPrevious} ["How ", "are ", you], {@code MergedWithNext}
- * [How, " are", " you"], {@code Contiguous} joins runs of adjacent matches into one piece.
+ * [How, " are", " you"], {@code Contiguous} joins adjacent spans of the same kind (runs of matches;
+ * with {@code invert}, runs of what lies between matches).
  * Empty pieces are dropped.
  */
 enum SplitBehavior {
@@ -77,13 +78,13 @@ enum SplitBehavior {
                 return out.reversed();
             }
             case CONTIGUOUS -> {
-                boolean previousMatched = false;
+                int previousFlag = 0;                              // adjacent spans of the same kind join
                 for (int[] s : spans) {
-                    if (s[2] == 1 && previousMatched && !out.isEmpty())
+                    if (s[2] == previousFlag && !out.isEmpty())
                         out.getLast()[1] = s[1];
                     else
                         out.add(s);
-                    previousMatched = s[2] == 1;
+                    previousFlag = s[2];
                 }
             }
         }

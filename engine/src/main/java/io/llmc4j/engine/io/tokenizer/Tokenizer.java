@@ -28,8 +28,10 @@ import java.util.OptionalInt;
  * and runs the decoder. Components that are not supported fail at {@link #load} with a
  * {@link TokenizerJsonException} naming the key and the value. The {@code truncation} and
  * {@code padding} keys are ignored (Transformers overrides them per call; batching belongs to the
- * caller). Results match the Hugging Face {@code tokenizers} library for the supported components,
- * except that an unknown id in {@link #decode} is an error rather than silently skipped.
+ * caller). Results match the Hugging Face {@code tokenizers} library for the supported components
+ * (checked against version 0.23.2 on the test documents, see {@code HuggingFaceParityTest}), except
+ * that an unknown id in {@link #decode} is an error rather than silently skipped, and added tokens
+ * whose declared ids Hugging Face would reassign are rejected at load.
  *
  * <p>Immutable after loading; thread-safe.
  */
@@ -62,6 +64,7 @@ public final class Tokenizer {
         JsonField added = root.get("added_tokens");
         for (JsonField entry : added.isAbsent() ? List.<JsonField>of() : added.elements()) {
             AddedToken token = AddedToken.parse(entry);
+            checkAgreesWithVocabulary(token, entry);
             addedById.put(token.id(), token);
             addedByContent.put(token.content(), token);
             (token.normalized() ? normalized : raw).add(token);
@@ -206,6 +209,23 @@ public final class Tokenizer {
     /** Where this tokenizer was loaded from. */
     public String source() {
         return source;
+    }
+
+    /**
+     * Hugging Face keeps the vocabulary's id for an added token whose content is in the vocabulary,
+     * and gives other added tokens fresh ids; a file whose declared ids disagree would encode
+     * differently there, so it is rejected.
+     */
+    private void checkAgreesWithVocabulary(AddedToken token, JsonField entry) {
+        OptionalInt vocabId = model.id(token.content());
+        if (vocabId.isPresent() && vocabId.getAsInt() != token.id())
+            throw entry.get("id").fail("expected id " + vocabId.getAsInt() + ", the id of \"" + token.content() + "\" in model.vocab");
+        Optional<String> holder = model.token(token.id());
+        if (holder.isPresent() && !holder.get().equals(token.content()))
+            throw entry.get("id").fail("expected an id not taken by another token, but model.vocab gives it to \"" + holder.get() + "\"");
+        AddedToken previous = addedById.get(token.id());
+        if (previous != null)
+            throw entry.get("id").fail("expected a unique id, but \"" + previous.content() + "\" has it too");
     }
 
     private void checkTemplateIds(JsonField postProcessor) {
