@@ -177,6 +177,11 @@ final class BpeModel {
         return id >= 0 && id < tokenById.length ? Optional.ofNullable(tokenById[id]) : Optional.empty();
     }
 
+    /** The number of vocabulary entries (Hugging Face's model vocab size). */
+    int entryCount() {
+        return vocab.size();
+    }
+
     /** One more than the largest id in the vocabulary. */
     int idLimit() {
         return tokenById.length;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -212,20 +213,28 @@ public final class Tokenizer {
     }
 
     /**
-     * Hugging Face keeps the vocabulary's id for an added token whose content is in the vocabulary,
-     * and gives other added tokens fresh ids; a file whose declared ids disagree would encode
-     * differently there, so it is rejected.
+     * Hugging Face ignores the declared ids when loading: it adds the tokens in file order, keeping
+     * the id of a content already in the vocabulary (or already added) and giving any other token
+     * the vocabulary's entry count, or one more than the largest added id once that reaches it. A
+     * file whose declared ids differ would encode differently there, so it is rejected.
      */
     private void checkAgreesWithVocabulary(AddedToken token, JsonField entry) {
-        OptionalInt vocabId = model.id(token.content());
-        if (vocabId.isPresent() && vocabId.getAsInt() != token.id())
-            throw entry.get("id").fail("expected id " + vocabId.getAsInt() + ", the id of \"" + token.content() + "\" in model.vocab");
-        Optional<String> holder = model.token(token.id());
-        if (holder.isPresent() && !holder.get().equals(token.content()))
-            throw entry.get("id").fail("expected an id not taken by another token, but model.vocab gives it to \"" + holder.get() + "\"");
-        AddedToken previous = addedById.get(token.id());
-        if (previous != null)
-            throw entry.get("id").fail("expected a unique id, but \"" + previous.content() + "\" has it too");
+        int expected;
+        AddedToken same = addedByContent.get(token.content());
+        OptionalInt inVocab = model.id(token.content());
+        if (same != null) {
+            expected = same.id();
+        } else if (inVocab.isPresent()) {
+            expected = inVocab.getAsInt();
+        } else if (addedById.isEmpty()) {
+            expected = model.entryCount();
+        } else {
+            int largest = Collections.max(addedById.keySet());
+            expected = largest >= model.entryCount() || model.entryCount() == 0 ? largest + 1 : model.entryCount();
+        }
+        if (token.id() != expected)
+            throw entry.get("id").fail("expected id " + expected + " for \"" + token.content()
+                    + "\" (the id Hugging Face tokenizers assigns, from model.vocab and the earlier added_tokens)");
     }
 
     private void checkTemplateIds(JsonField postProcessor) {

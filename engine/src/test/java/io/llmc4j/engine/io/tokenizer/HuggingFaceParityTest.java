@@ -93,10 +93,14 @@ class HuggingFaceParityTest {
         assertEquals("added_tokens[2].id", e.key());
         assertTrue(e.getMessage().contains("expected id 260"), e.getMessage());
         ObjectNode taken = TokenizerFixtures.llama3();
-        addToken(taken, 97, "<x>", false, false, false, true);                        // 97 is "a"
-        assertTrue(assertThrows(TokenizerJsonException.class, () -> TokenizerFixtures.load(taken)).getMessage().contains("\"a\""));
-        ObjectNode twice = TokenizerFixtures.llama3();
-        addToken(twice, TokenizerFixtures.EOT3, "<y>", false, false, false, true);
-        assertTrue(assertThrows(TokenizerJsonException.class, () -> TokenizerFixtures.load(twice)).getMessage().contains("unique"));
+        addToken(taken, 97, "<x>", false, false, false, true);                        // 97 is "a"; HF would give 267
+        assertTrue(assertThrows(TokenizerJsonException.class, () -> TokenizerFixtures.load(taken)).getMessage()
+                .contains("expected id 267"));
+        ObjectNode gap = TokenizerFixtures.llama3();
+        addToken(gap, 300, "<z>", false, false, false, true);
+        assertEquals("added_tokens[2].id", assertThrows(TokenizerJsonException.class, () -> TokenizerFixtures.load(gap)).key());
+        ObjectNode next = TokenizerFixtures.llama3();
+        addToken(next, 267, "<z>", false, false, false, true);
+        assertEquals(268, TokenizerFixtures.load(next).vocabSize());
     }
 }
