@@ -39,15 +39,11 @@ public final class Generation {
 
     /** Index of the first maximum of {@code row} [vocab]. */
     static long argmax(Tensor row, int position) {
-        long best = -1;
-        double bestValue = Double.NEGATIVE_INFINITY;
-        for (long v = 0; v < row.dim(0); v++) {
-            double x = row.getDouble(v);
-            if (Double.isNaN(x)) throw new IllegalStateException("logit of token " + v + " at position " + position + " is NaN");
-            if (best < 0 || x > bestValue) {
-                best = v;
-                bestValue = x;
-            }
+        float[] values = row.toFloatArray();
+        int best = -1;
+        for (int v = 0; v < values.length; v++) {
+            if (Float.isNaN(values[v])) throw new IllegalStateException("logit of token " + v + " at position " + position + " is NaN");
+            if (best < 0 || values[v] > values[best]) best = v;
         }
         return best;
     }

@@ -57,11 +57,12 @@ public record Perplexity(double totalNegativeLogLikelihood, long predictedTokens
         for (int i = 0; i + 1 < tokens.length; i++) {
             long target = tokens[i + 1];
             if (target < 0 || target >= vocab) throw new IndexOutOfBoundsException("token " + target + " at position " + (i + 1) + " outside vocabulary of " + vocab);
+            float[] row = logits.select(0, i).toFloatArray();
             double max = Double.NEGATIVE_INFINITY;
-            for (long v = 0; v < vocab; v++) max = Math.max(max, logits.getDouble(i, v));
+            for (float x : row) max = Math.max(max, x);
             double sum = 0;
-            for (long v = 0; v < vocab; v++) sum += Math.exp(logits.getDouble(i, v) - max);
-            total += max + Math.log(sum) - logits.getDouble(i, target);
+            for (float x : row) sum += Math.exp(x - max);
+            total += max + Math.log(sum) - row[(int) target];
         }
         return new Perplexity(total, tokens.length - 1);
     }
