@@ -32,7 +32,11 @@ public final class Attention extends Module {
     private final Integer slidingWindow;
 
     /**
-     * @param qNorm, kNorm per-head RMSNorms over headDim (Qwen3), both or neither
+     * An attention block over the given projections ([heads·headDim, hidden] for q, [kvHeads·headDim,
+     * hidden] for k and v, [hidden, heads·headDim] for o).
+     *
+     * @param qNorm         per-head RMSNorm of the queries over headDim (Qwen3), or null
+     * @param kNorm         per-head RMSNorm of the keys over headDim; given exactly when qNorm is
      * @param slidingWindow the configured window in tokens, or null for full causal attention
      */
     public Attention(Ops ops, String typeName, int heads, int kvHeads, int headDim,

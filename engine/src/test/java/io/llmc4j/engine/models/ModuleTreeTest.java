@@ -107,7 +107,7 @@ class ModuleTreeTest {
         float[] plain = model.logits(ids, null).toFloatArray();
 
         List<Tensor> finalHidden = new ArrayList<>();
-        try (var h = model.submodule("model.norm").registerForwardHook((m, in, out) -> {
+        try (var _ = model.submodule("model.norm").registerForwardHook((m, in, out) -> {
             finalHidden.add(out);
             return null;
         })) {
@@ -118,9 +118,9 @@ class ModuleTreeTest {
         // Zeroing o_proj's input through a pre-hook equals zeroing o_proj's weight.
         Module oProj = model.submodule("model.layers.1.self_attn.o_proj");
         float[] hooked;
-        try (var h = oProj.registerForwardPreHook((m, in) -> new Tensor[] {Tensor.allocate(DType.F32, in[0].shape().toArray())})) {
+        try (var _ = oProj.registerForwardPreHook((m, in) -> new Tensor[] {Tensor.allocate(DType.F32, in[0].shape().toArray())})) {
             hooked = model.logits(ids, null).toFloatArray();
-            try (var off = HookSwitch.disable()) {
+            try (var _ = HookSwitch.disable()) {
                 assertArrayEquals(plain, model.logits(ids, null).toFloatArray());
             }
         }
@@ -132,10 +132,10 @@ class ModuleTreeTest {
         assertArrayEquals(plain, model.logits(ids, null).toFloatArray());
 
         // A decoder layer's output hook replaces what the next layer sees.
-        try (var h = model.submodule("model.layers.1").registerForwardHook((m, in, out) -> in[0])) {
+        try (var _ = model.submodule("model.layers.1").registerForwardHook((m, in, out) -> in[0])) {
             Tensor skipLayer1 = model.logits(ids, null);
             List<Tensor> layer0Out = new ArrayList<>();
-            try (var g = model.submodule("model.layers.0").registerForwardHook((m, in, out) -> {
+            try (var _ = model.submodule("model.layers.0").registerForwardHook((m, in, out) -> {
                 layer0Out.add(out);
                 return null;
             })) {

@@ -78,8 +78,8 @@ class HooksTest {
             calls[0]++;
             return null;
         });
-        try (var outer = HookSwitch.disable()) {
-            try (var inner = HookSwitch.disable()) {
+        try (var _ = HookSwitch.disable()) {
+            try (var _ = HookSwitch.disable()) {
                 assertArrayEquals(new float[] {2, 4}, linear.call(X).toFloatArray());
             }
             assertFalse(HookSwitch.hooksEnabled());
