@@ -76,7 +76,7 @@ final class TraceSession {
         if (!anySymbolic)
             throw new IllegalArgumentException("tracing " + describe("", root) + " needs at least one non-null sample input, got " + sampleInputs.keySet());
         Tensor out;
-        try (var hooksOff = HookSwitch.disable()) {
+        try (var _ = HookSwitch.disable()) {
             out = root.call(args);
         }
         String result = producedBy(out);
@@ -161,7 +161,7 @@ final class TraceSession {
             Tensor t = inputs[i];
             zeros[i] = t != null && t.isSymbolic() ? Tensor.allocate(t.dtype(), t.shape().toArray()) : t;
         }
-        try (var hooksOff = HookSwitch.disable()) {
+        try (var _ = HookSwitch.disable()) {
             Tensor out = module.call(zeros);
             if (out == null) throw new TraceException(path, "leaf " + describe(path, module) + " returned null while tracing");
             return out;

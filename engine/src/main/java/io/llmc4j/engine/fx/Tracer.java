@@ -25,7 +25,9 @@ import java.util.function.BiPredicate;
  *       name when the graph runs, so weights replaced after tracing are used;</li>
  *   <li>any other concrete tensor (e.g. a mask built from shapes) becomes a constant argument,
  *       computed once here. Like every shape in the trace it is specialised to the sample shapes;
- *       trace again for other shapes. Keep value-carrying work in Ops calls or leaf modules.</li>
+ *       trace again for other shapes. Keep value-carrying work in Ops calls or leaf modules;</li>
+ *   <li>a module called with no symbolic argument runs right away (hooks off) and its result is
+ *       such a constant.</li>
  * </ul>
  * Control flow on shapes is fine. Reading a symbolic tensor's values throws a
  * {@link TraceException} naming the innermost traced module, to be marked as a leaf. Views must go

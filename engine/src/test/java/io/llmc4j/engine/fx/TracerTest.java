@@ -209,7 +209,7 @@ class TracerTest {
         Interpreter interpreter = new Interpreter(model, OPS);
         interpreter.run(g, Map.of("x", x));
         assertEquals(1, calls.get());
-        try (var off = HookSwitch.disable()) {
+        try (var _ = HookSwitch.disable()) {
             interpreter.run(g, Map.of("x", x));
         }
         assertEquals(1, calls.get());

@@ -100,7 +100,7 @@ public final class SequentialPipeline implements CalibrationPipeline {
 
             if (i == count - 1) break;
             start = System.nanoTime();
-            try (var hooksOff = HookSwitch.disable()) {
+            try (var _ = HookSwitch.disable()) {
                 cache.forEachBatch(b -> subgraphs.subgraph(b, index).inputNames(), (b, inputs) -> {
                     Map<String, Tensor> outputs = forward(subgraphs, index, b, inputs, label);
                     cache.update(b, outputs);
