@@ -83,7 +83,7 @@ public final class IntermediatesCache implements AutoCloseable {
     private final AtomicLong offloaded = new AtomicLong();
     private final AtomicLong fileCounter = new AtomicLong();
     private ExecutorService prefetcher;
-    private boolean closed;
+    private volatile boolean closed;
 
     private IntermediatesCache(int batchCount, Options options) {
         this.options = Objects.requireNonNull(options, "options");

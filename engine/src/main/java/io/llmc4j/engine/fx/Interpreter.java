@@ -58,7 +58,9 @@ public final class Interpreter {
                 case Output o -> {
                     for (String v : o.values()) result.put(v, values.get(v));
                 }
-                default -> values.put(node.name(), execute(node, values));
+                case GetAttr g -> values.put(g.name(), execute(g, values));
+                case CallFunction f -> values.put(f.name(), execute(f, values));
+                case CallModule m -> values.put(m.name(), execute(m, values));
             }
             for (String in : node.inputs()) if (lastUse.get(in) == i) values.remove(in);
         }

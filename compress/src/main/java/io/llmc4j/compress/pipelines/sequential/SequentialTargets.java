@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiPredicate;
@@ -29,7 +30,7 @@ public final class SequentialTargets {
      *
      * @throws IllegalArgumentException when a pattern matches nothing, listing the model's type names
      */
-    public static Set<String> resolve(Module model, List<String> patterns) {
+    public static SequencedSet<String> resolve(Module model, List<String> patterns) {
         ModulePatterns matcher = ModulePatterns.of(patterns);
         Set<String> unmatched = matcher.unmatched(model);
         if (!unmatched.isEmpty()) {

@@ -52,6 +52,12 @@ public record Subgraph(Graph graph, Set<String> inputNames, Set<String> consumed
         return graph.outputNames();
     }
 
+    @Override
+    public String toString() {
+        return "Subgraph[modules=" + moduleNames + ", inputs=" + inputNames + ", consumed=" + consumedNames + ", outputs=" + outputNames()
+                + ", nodes=" + graph.size() + "]";
+    }
+
     /** This subgraph with other consumed names. */
     public Subgraph withConsumedNames(Collection<String> names) {
         return new Subgraph(graph, inputNames, new LinkedHashSet<>(names), moduleNames, interpreter);

@@ -7,6 +7,7 @@ import io.llmc4j.engine.fx.Tracer;
 import io.llmc4j.engine.nn.Module;
 import io.llmc4j.engine.ops.Ops;
 import io.llmc4j.engine.tensor.Tensor;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.SequencedMap;
@@ -37,7 +38,7 @@ public final class SubgraphTracer {
         this.model = Objects.requireNonNull(model, "model");
         this.interpreter = new Interpreter(model, ops);
         List<String> patterns = sequentialTargets == null || sequentialTargets.isEmpty() ? SequentialTargets.infer(model) : sequentialTargets;
-        this.targets = SequentialTargets.resolve(model, patterns);
+        this.targets = Collections.unmodifiableSequencedSet(SequentialTargets.resolve(model, patterns));
         Set<String> ancestors = SequentialTargets.sequentialAncestors(model, targets);
         this.tracer = new Tracer(SequentialTargets.leafPredicate(targets, ancestors, ModulePatterns.of(ignore)));
         this.targetsPerSubgraph = targetsPerSubgraph;
