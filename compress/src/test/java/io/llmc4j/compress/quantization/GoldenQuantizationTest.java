@@ -192,12 +192,19 @@ class GoldenQuantizationTest {
                 qp = DynamicQParams.compute(x, args, null);
             } else {
                 Observer observer = OBSERVERS.create(args.observer(), role(c), args);
-                observer.observe(x);
+                boolean separateCalibration = c.hasInput("calib0");
+                if (separateCalibration) {
+                    for (int b = 0; c.hasInput("calib" + b); b++) observer.observe(c.input("calib" + b));
+                } else {
+                    observer.observe(x);
+                }
                 if (c.hasOutput("obs_min_vals")) {
                     assertBitsEqual(c.id() + " obs_min_vals", c.output("obs_min_vals"), observer.minVals());
                     assertBitsEqual(c.id() + " obs_max_vals", c.output("obs_max_vals"), observer.maxVals());
                 }
                 qp = observer.qparams();
+                // dynamic "local" (NVFP4 activations): calibrated global scale, group scales from the value itself
+                if (args.dynamic() == DynamicMode.LOCAL) qp = DynamicQParams.compute(x, args, qp.globalScale());
             }
             scale = qp.scale();
             zeroPoint = qp.zeroPoint();

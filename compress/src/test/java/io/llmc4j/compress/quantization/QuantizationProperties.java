@@ -153,8 +153,7 @@ class QuantizationProperties {
     Arbitrary<QuantizationArgs> floatSchemes() {
         return Arbitraries.of(List.of(
                 QuantizationArgs.builder().numBits(8).type(QuantizationType.FLOAT).build(),
-                QuantizationArgs.builder().numBits(4).type(QuantizationType.FLOAT).groupSize(16).strategy(QuantizationStrategy.TENSOR_GROUP)
-                        .scaleDtype(DType.F8_E4M3).build().toBuilder().strategy(QuantizationStrategy.TENSOR).groupSize(null).build()));
+                QuantizationArgs.builder().numBits(4).type(QuantizationType.FLOAT).build()));
     }
 
     @Provide
