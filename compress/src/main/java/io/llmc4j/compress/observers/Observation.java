@@ -39,7 +39,7 @@ public record Observation(float[] values, DType dtype, int observations, long[] 
         return out;
     }
 
-    /** Min and max over observations and group for each qparam position ({@code amin/amax(dim=(0, -1))}). */
+    /** Min and max over observations and group for each qparam position ({@code amin/amax(dim=(0, -1))}); NaN propagates. */
     public void minMax(float[] mins, float[] maxs) {
         int q = qparamCount();
         Arrays.fill(mins, 0, q, Float.POSITIVE_INFINITY);
@@ -48,14 +48,16 @@ public record Observation(float[] values, DType dtype, int observations, long[] 
         for (int n = 0, at = 0; n < observations; n++) {
             for (int p = 0; p < q; p++, at += groupSize) {
                 float lo = mins[p], hi = maxs[p];
+                boolean sawNan = false;
                 for (int i = at, end = at + groupSize; i < end; i++) {
                     float v = values[i];
-                    if (v < lo) lo = v;
-                    if (v > hi) hi = v;
-                    if (v != v) nan[p] = true;
+                    lo = v < lo ? v : lo;
+                    hi = v > hi ? v : hi;
+                    sawNan |= v != v;
                 }
                 mins[p] = lo;
                 maxs[p] = hi;
+                nan[p] |= sawNan;
             }
         }
         for (int p = 0; p < q; p++) {

@@ -1,6 +1,7 @@
 package io.llmc4j.compress.quantization;
 
 import io.llmc4j.engine.tensor.DType;
+import io.llmc4j.engine.tensor.FloatFormats;
 
 /**
  * The elementwise core of quantize / dequantize / fake-quantize over float arrays, emulating torch's
@@ -97,15 +98,59 @@ public final class QdqKernel {
 
     /** Fake-quantized values of {@code x} into {@code out} (in {@link #scaleType()}). */
     public void fakeQuantize(float[] x, float[] out, ParamLayout layout) {
+        boolean allF32 = quantType == DType.F32 && scaleType == DType.F32;
         layout.forEachRun((start, length, p) -> {
             float s = scale[p];
             boolean hasZero = zeroAsValue != null;
             float zv = hasZero ? zeroAsValue[p] : 0f;
             float zs = hasZero ? zeroAsScale[p] : 0f;
+            if (allF32) {
+                fakeQuantizeF32(x, out, start, start + length, s, zv, zs);
+                return;
+            }
             for (int i = start, end = start + length; i < end; i++) {
                 out[i] = dequantizeOne(quantizeOne(x[i], s, hasZero, zv), s, hasZero, zs);
             }
         });
+    }
+
+    /**
+     * The F32 case of {@link #fakeQuantize} as one tight loop per grid: no dtype rounding is needed, and
+     * adding a zero zero-point is kept because {@code -0.0 + 0} is {@code +0} (the library always adds
+     * the zero point it is given).
+     */
+    private void fakeQuantizeF32(float[] x, float[] out, int start, int end, float s, float zv, float zs) {
+        boolean hasZero = zeroAsValue != null;
+        float lo = qmin, hi = qmax;
+        switch (grid) {
+            case INTEGER -> {
+                for (int i = start; i < end; i++) {
+                    float v = x[i] / s;
+                    if (hasZero) v += zv;
+                    v = (float) Math.rint(v < lo ? lo : v > hi ? hi : v);
+                    if (hasZero) v -= zs;
+                    out[i] = v * s;
+                }
+            }
+            case FP8_E4M3 -> {
+                for (int i = start; i < end; i++) {
+                    float v = x[i] / s;
+                    if (hasZero) v += zv;
+                    v = FloatFormats.roundToE4M3(v < lo ? lo : v > hi ? hi : v);
+                    if (hasZero) v -= zs;
+                    out[i] = v * s;
+                }
+            }
+            case FP4_E2M1 -> {
+                for (int i = start; i < end; i++) {
+                    float v = x[i] / s;
+                    if (hasZero) v += zv;
+                    v = Fp4E2M1.cast(v < lo ? lo : v > hi ? hi : v);
+                    if (hasZero) v -= zs;
+                    out[i] = v * s;
+                }
+            }
+        }
     }
 
     private float quantizeOne(float x, float s, boolean hasZero, float z) {

@@ -125,6 +125,7 @@ public final class QuantizeOps {
     }
 
     private static float[] castAll(float[] values, DType dtype) {
+        if (dtype == DType.F32) return values;
         for (int i = 0; i < values.length; i++) values[i] = TorchArithmetic.cast(dtype, values[i]);
         return values;
     }
