@@ -31,6 +31,11 @@ public final class Linear extends Module {
         return "Linear";
     }
 
+    /** The ops this layer computes with (a forward wrapper computing the layer differently uses them too). */
+    public Ops ops() {
+        return ops;
+    }
+
     public long inFeatures() {
         return parameter("weight").dim(1);
     }

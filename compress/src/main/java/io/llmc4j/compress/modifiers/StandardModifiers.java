@@ -1,0 +1,17 @@
+package io.llmc4j.compress.modifiers;
+
+import io.llmc4j.compress.modifiers.quantization.QuantizationModifier;
+import io.llmc4j.compress.recipe.ModifierRegistry;
+
+/** The modifiers llmc4j ships, registered by the names recipes use. */
+public final class StandardModifiers {
+    private StandardModifiers() {
+    }
+
+    /** A new registry holding every standard modifier. */
+    public static ModifierRegistry registry() {
+        ModifierRegistry registry = new ModifierRegistry();
+        QuantizationModifier.register(registry);
+        return registry;
+    }
+}

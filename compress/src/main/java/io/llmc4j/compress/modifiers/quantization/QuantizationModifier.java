@@ -1,0 +1,148 @@
+package io.llmc4j.compress.modifiers.quantization;
+
+import io.llmc4j.compress.core.Event;
+import io.llmc4j.compress.core.EventArgs;
+import io.llmc4j.compress.core.State;
+import io.llmc4j.compress.match.ModulePatterns;
+import io.llmc4j.compress.modifiers.Modifier;
+import io.llmc4j.compress.modifiers.ModifierSettings;
+import io.llmc4j.compress.observers.ObserverRegistry;
+import io.llmc4j.compress.quantization.QuantizationConfigException;
+import io.llmc4j.compress.quantization.QuantizationScheme;
+import io.llmc4j.compress.quantization.lifecycle.QuantizationCalibration;
+import io.llmc4j.compress.quantization.lifecycle.QuantizedLinearForward;
+import io.llmc4j.compress.quantization.lifecycle.QuantizedModule;
+import io.llmc4j.compress.recipe.ModifierRegistry;
+import io.llmc4j.engine.nn.CausalLM;
+import io.llmc4j.engine.nn.Linear;
+import io.llmc4j.engine.nn.Module;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Round-to-nearest quantization of Linear layers (LLM Compressor's {@code QuantizationModifier}):
+ *
+ * <pre>
+ *   initialize              attach a scheme to every targeted Linear not ignored; wrap its forward
+ *   CALIBRATION_EPOCH_START weight qparams from the weights; observer hooks for static activations
+ *   (batches)               hooks observe activations; forwards run quantize-dequantize
+ *   CALIBRATION_EPOCH_END   hooks removed, observers dropped, status FROZEN
+ * </pre>
+ *
+ * Schemes come from a preset ({@code scheme: W8A8}) or {@code config_groups}; a Linear takes the
+ * first scheme whose targets match it. Quantization parameters are stored on the modules under
+ * compressed-tensors' names; {@link #quantizedModules()} and {@link #configGroups()} tell a
+ * checkpoint writer what was done. Not thread-safe.
+ */
+public final class QuantizationModifier extends Modifier {
+    /** The name recipes use. */
+    public static final String NAME = "QuantizationModifier";
+
+    private final QuantizationModifierArgs args;
+    private final QuantizationCalibration calibration = new QuantizationCalibration(ObserverRegistry.standard());
+    private final List<QuantizedModule> modules = new ArrayList<>();
+    private final List<String> ignored = new ArrayList<>();
+    private List<QuantizationScheme> schemes = List.of();
+
+    public QuantizationModifier(QuantizationModifierArgs args, ModifierSettings settings) {
+        super(settings);
+        this.args = args;
+    }
+
+    /** Registers this modifier under {@link #NAME}. */
+    public static void register(ModifierRegistry registry) {
+        registry.register(NAME, QuantizationModifierArgs.class, QuantizationModifierArgs.DEFAULTS, QuantizationModifier::new);
+    }
+
+    @Override
+    public String typeName() {
+        return NAME;
+    }
+
+    @Override
+    public boolean requiresCalibrationData() {
+        return schemes.stream().anyMatch(s -> s.inputActivations() != null && !s.inputActivations().dynamic().isDynamic()
+                || s.outputActivations() != null && !s.outputActivations().dynamic().isDynamic());
+    }
+
+    @Override
+    protected boolean onInitialize(State state) {
+        schemes = SchemeResolver.resolve(args);
+        Module model = state.model();
+        if (model == null) throw new IllegalStateException(NAME + " needs a model in the session state");
+        ModulePatterns ignore = ModulePatterns.of(args.ignore());
+        List<ModulePatterns> targets = schemes.stream().map(s -> ModulePatterns.of(s.targets())).toList();
+        for (var entry : model.namedModules().entrySet()) {
+            if (!(entry.getValue() instanceof Linear linear)) continue;
+            String name = entry.getKey();
+            int group = firstMatch(targets, name, linear);
+            if (group < 0) continue;
+            if (ignore.matches(name, linear)) {
+                ignored.add(name);
+                continue;
+            }
+            if (model instanceof CausalLM lm && lm.tiedEmbeddings() && linear == lm.submodule("lm_head"))
+                throw new QuantizationConfigException("ignore", "'" + name + "' shares its weight with the embedding (tie_word_embeddings); add it to ignore");
+            QuantizedModule target = new QuantizedModule(name, linear, schemes.get(group));
+            linear.setForwardWrapper(new QuantizedLinearForward(target, linear.ops()));
+            modules.add(target);
+        }
+        if (modules.isEmpty())
+            throw new QuantizationConfigException("targets", "no Linear module matches the targets " + schemes.stream().map(QuantizationScheme::targets).toList()
+                    + " outside ignore " + args.ignore());
+        return true;
+    }
+
+    private static int firstMatch(List<ModulePatterns> targets, String name, Module module) {
+        for (int i = 0; i < targets.size(); i++) if (targets.get(i).matches(name, module)) return i;
+        return -1;
+    }
+
+    @Override
+    protected void onEvent(State state, Event event, EventArgs eventArgs) {
+        switch (event.type()) {
+            case CALIBRATION_EPOCH_START -> {
+                if (!started()) startCalibration();
+            }
+            case CALIBRATION_EPOCH_END -> {
+                if (started() && !ended()) endCalibration();
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void startCalibration() {
+        for (QuantizedModule target : modules) calibration.start(target, hooks());
+        markStarted();
+    }
+
+    private void endCalibration() {
+        hooks().removeAll();
+        for (QuantizedModule target : modules) calibration.freeze(target);
+        markEnded();
+    }
+
+    @Override
+    protected boolean onFinalize(State state) {
+        if (!started()) startCalibration();
+        if (!ended()) endCalibration();
+        return true;
+    }
+
+    /** The quantized modules in model order, with their schemes and qparams. */
+    public List<QuantizedModule> quantizedModules() {
+        return Collections.unmodifiableList(modules);
+    }
+
+    /** The schemes in config-group order. */
+    public List<QuantizationScheme> configGroups() {
+        return schemes;
+    }
+
+    /** Linear modules the targets matched but {@code ignore} excluded (the checkpoint's {@code ignore} list). */
+    public List<String> ignoredModules() {
+        return Collections.unmodifiableList(ignored);
+    }
+}

@@ -1,0 +1,81 @@
+package io.llmc4j.compress.quantization.lifecycle;
+
+import io.llmc4j.compress.modifiers.ModifierHooks;
+import io.llmc4j.compress.observers.ObservedRole;
+import io.llmc4j.compress.observers.Observer;
+import io.llmc4j.compress.observers.ObserverRegistry;
+import io.llmc4j.compress.quantization.QuantizationArgs;
+import io.llmc4j.compress.quantization.QuantizationStatus;
+import io.llmc4j.engine.tensor.Tensor;
+
+/**
+ * The calibration steps of one {@link QuantizedModule} (llm-compressor's
+ * {@code modifiers/quantization/calibration.py}): start (observers, weight qparams, activation
+ * hooks, status CALIBRATION) and freeze (observers dropped, status FROZEN). Hooks are registered
+ * through the modifier's {@link ModifierHooks}, so the modifier removes them all at once. Stateless.
+ */
+public final class QuantizationCalibration {
+    private final ObserverRegistry observers;
+
+    public QuantizationCalibration(ObserverRegistry observers) {
+        this.observers = observers;
+    }
+
+    /**
+     * Creates the observers, computes the weight qparams from the current weight (once: weights
+     * are observed by a memoryless observer) and registers input/output observer hooks for static
+     * activation args. Dynamic args get no observer: their qparams are computed in the forward.
+     */
+    public void start(QuantizedModule target, ModifierHooks hooks) {
+        QuantizationArgs weightArgs = target.args(ObservedRole.WEIGHT);
+        if (weightArgs != null) updateWeightQParams(target);
+        QuantizationArgs inputArgs = target.args(ObservedRole.INPUT);
+        if (needsObserver(inputArgs)) {
+            target.observer(ObservedRole.INPUT, createObserver(ObservedRole.INPUT, inputArgs));
+            hooks.registerForwardPreHook(target.module(), (module, inputs) -> {
+                observe(target, ObservedRole.INPUT, inputs[0]);
+                return null;
+            });
+        }
+        QuantizationArgs outputArgs = target.args(ObservedRole.OUTPUT);
+        if (needsObserver(outputArgs)) {
+            target.observer(ObservedRole.OUTPUT, createObserver(ObservedRole.OUTPUT, outputArgs));
+            hooks.registerForwardHook(target.module(), (module, inputs, output) -> {
+                observe(target, ObservedRole.OUTPUT, output);
+                return null;
+            });
+        }
+        target.status(QuantizationStatus.CALIBRATION);
+    }
+
+    /** Recomputes the weight qparams from the module's current weight (e.g. after a weight change). */
+    public void updateWeightQParams(QuantizedModule target) {
+        QuantizationArgs args = target.args(ObservedRole.WEIGHT);
+        Observer observer = createObserver(ObservedRole.WEIGHT, args);
+        observer.observe(target.module().parameter("weight"));
+        target.setQParams(ObservedRole.WEIGHT, observer.qparams());
+    }
+
+    /** Drops the observers and marks the module FROZEN; its qparams stay. */
+    public void freeze(QuantizedModule target) {
+        target.dropObservers();
+        target.status(QuantizationStatus.FROZEN);
+    }
+
+    private static boolean needsObserver(QuantizationArgs args) {
+        return args != null && !args.dynamic().isDynamic();
+    }
+
+    private Observer createObserver(ObservedRole role, QuantizationArgs args) {
+        String name = ObserverRegistry.effectiveName(role, args.observer() == null ? "memoryless_minmax" : args.observer());
+        return observers.create(name, role, args);
+    }
+
+    /** Updates the activation statistics and the stored qparams (llm-compressor updates them every batch). */
+    private static void observe(QuantizedModule target, ObservedRole role, Tensor value) {
+        Observer observer = target.observer(role);
+        if (observer == null || value.isSymbolic() || value.elementCount() == 0) return;
+        observer.observe(value);
+        target.setQParams(role, observer.copy().qparams());
+    }
+}

@@ -1,0 +1,80 @@
+package io.llmc4j.compress.quantization.lifecycle;
+
+import io.llmc4j.compress.observers.ObservedRole;
+import io.llmc4j.compress.quantization.DynamicQParams;
+import io.llmc4j.compress.quantization.DynamicMode;
+import io.llmc4j.compress.quantization.QParams;
+import io.llmc4j.compress.quantization.QuantizationArgs;
+import io.llmc4j.compress.quantization.QuantizationStatus;
+import io.llmc4j.compress.quantization.QuantizeOps;
+import io.llmc4j.engine.nn.ForwardWrapper;
+import io.llmc4j.engine.nn.Module;
+import io.llmc4j.engine.ops.Ops;
+import io.llmc4j.engine.tensor.Tensor;
+import java.util.function.Function;
+
+/**
+ * The quantized forward of a Linear (compressed-tensors' {@code wrap_module_forward_quantized}):
+ *
+ * <pre>
+ *   x ──▶ QDQ(input args: dynamic from x, or static input_scale/zero_point) ──┐
+ *   weight ──▶ QDQ(weight_scale, weight_zero_point)  (cached per weight/scale) ─┴─▶ x·Wᵀ + b ──▶ QDQ(output args) ──▶ y
+ * </pre>
+ *
+ * Active once the module's qparams exist (status CALIBRATION or later); before that, and for
+ * symbolic (traced) inputs, the plain forward runs. It is a {@link ForwardWrapper}, so it keeps
+ * working while hooks are disabled (the sequential pipeline's propagation pass). Not thread-safe.
+ */
+public final class QuantizedLinearForward implements ForwardWrapper {
+    private final QuantizedModule target;
+    private final Ops ops;
+
+    private Tensor cachedWeight;
+    private Tensor cachedScale;
+    private Tensor cachedFakeQuantized;
+
+    /** @param ops the kernels of the wrapped Linear ({@link io.llmc4j.engine.nn.Linear#ops()}) */
+    public QuantizedLinearForward(QuantizedModule target, Ops ops) {
+        this.target = target;
+        this.ops = ops;
+    }
+
+    @Override
+    public Tensor apply(Module module, Tensor[] inputs, Function<Tensor[], Tensor> forward) {
+        Tensor x = inputs[0];
+        if (x.isSymbolic() || target.status() == QuantizationStatus.INITIALIZED) return forward.apply(inputs);
+        QuantizationArgs inputArgs = target.args(ObservedRole.INPUT);
+        if (inputArgs != null) x = fakeQuantizeActivation(x, inputArgs, ObservedRole.INPUT);
+        Tensor y = ops.linear(x, weightForForward(module), module.parameter("bias"));
+        QuantizationArgs outputArgs = target.args(ObservedRole.OUTPUT);
+        return outputArgs == null ? y : fakeQuantizeActivation(y, outputArgs, ObservedRole.OUTPUT);
+    }
+
+    private Tensor weightForForward(Module module) {
+        Tensor weight = module.parameter("weight");
+        QParams qparams = target.args(ObservedRole.WEIGHT) == null ? null : target.qparams(ObservedRole.WEIGHT);
+        if (qparams == null) return weight;
+        if (weight != cachedWeight || qparams.scale() != cachedScale) {
+            cachedFakeQuantized = QuantizeOps.fakeQuantize(weight, qparams.scale(), qparams.zeroPoint(), target.args(ObservedRole.WEIGHT),
+                    module.parameter("weight_g_idx"), qparams.globalScale());
+            cachedWeight = weight;
+            cachedScale = qparams.scale();
+        }
+        return cachedFakeQuantized;
+    }
+
+    private Tensor fakeQuantizeActivation(Tensor x, QuantizationArgs args, ObservedRole role) {
+        if (x.elementCount() == 0) return x;
+        QParams qparams;
+        if (args.dynamic() == DynamicMode.DYNAMIC) {
+            qparams = DynamicQParams.compute(x, args, null);
+        } else if (args.dynamic() == DynamicMode.LOCAL) {
+            QParams stored = target.qparams(role);
+            qparams = DynamicQParams.compute(x, args, stored == null ? null : stored.globalScale());
+        } else {
+            qparams = target.qparams(role);
+            if (qparams == null) return x;
+        }
+        return QuantizeOps.fakeQuantize(x, qparams.scale(), qparams.zeroPoint(), args, null, qparams.globalScale());
+    }
+}
