@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmc4j.engine.io.TemporaryFiles;
 import io.llmc4j.engine.io.safetensors.DeferredTensor;
 import io.llmc4j.engine.io.safetensors.SafetensorsShardedWriter;
 import io.llmc4j.engine.tensor.DType;
@@ -80,7 +81,7 @@ public final class SyntheticCheckpoint {
         Path temporary;
         try {
             Files.createDirectories(parent);
-            temporary = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
+            temporary = TemporaryFiles.createDirectoryBeside(target);
         } catch (IOException e) {
             throw new UncheckedIOException(parent + ": cannot create a temporary directory for " + target.getFileName() + ": " + e, e);
         }

@@ -118,6 +118,16 @@ class SyntheticCheckpointTest {
         assertEquals(List.of("taken"), listing(dir), "no temporary directory is left behind");
     }
 
+    /** Files.createTempFile would make owner-only files; the checkpoint must be as readable as any file the user writes. */
+    @Test
+    void filesGetTheUsersOrdinaryPermissions() throws IOException {
+        Path model = SyntheticCheckpoint.write(dir.resolve("perms"), SyntheticModels.TINY, 1, DType.F32, 40_000);
+        var ordinaryFile = Files.getPosixFilePermissions(Files.createFile(dir.resolve("ordinary")));
+        var ordinaryDirectory = Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("ordinaryDir")));
+        assertEquals(ordinaryDirectory, Files.getPosixFilePermissions(model));
+        for (String name : listing(model)) assertEquals(ordinaryFile, Files.getPosixFilePermissions(model.resolve(name)), name);
+    }
+
     @Test
     void anEmptyTargetDirectoryIsFilled() throws IOException {
         Path target = Files.createDirectory(dir.resolve("empty"));

@@ -1,5 +1,6 @@
 package io.llmc4j.engine.io.npy;
 
+import io.llmc4j.engine.io.TemporaryFiles;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Shape;
 import io.llmc4j.engine.tensor.Tensor;
@@ -83,7 +84,7 @@ public final class NpyWriter implements AutoCloseable {
         Path directory = target.toAbsolutePath().getParent();
         Path temporary;
         try {
-            temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
+            temporary = TemporaryFiles.createFileBeside(target);
         } catch (IOException e) {
             throw new UncheckedIOException(target + ": cannot create a temporary file in " + directory + ": " + e, e);
         }
