@@ -2,6 +2,7 @@ package io.llmc4j.compress.cli;
 
 import io.llmc4j.engine.ops.KernelsFactory;
 import io.llmc4j.engine.ops.Ops;
+import java.util.Iterator;
 import picocli.CommandLine.Option;
 
 /** {@code --kernels NAME}: which compute backend runs the model ({@link KernelsFactory}). */
@@ -19,7 +20,7 @@ final class KernelOptions {
     /** The registered backend names, for --help. */
     static final class KernelNames implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return KernelsFactory.names().iterator();
         }
     }

@@ -77,7 +77,7 @@ final class LogitsCommand implements Callable<Integer> {
             try (NpyWriter writer = NpyWriter.create(out, DType.F32, data.size(), length, vocab)) {
                 for (Batch batch : data.batches(batchSize, 0)) {
                     Tensor logits = loaded.model().logits(batch.inputIds(), batch.attentionMask());
-                    writer.append(logits.dtype() == DType.F32 ? logits : logits.to(DType.F32));
+                    writer.append(logits);
                 }
                 writer.commit();
             }
