@@ -1,30 +1,63 @@
 package io.llmc4j.compress.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code llmc} command line. Exit codes: 0 success, 1 failure while running, 2 bad usage
  * (picocli's), 3 bad input (a file, key or value that is wrong; the message names it).
+ *
+ * <p>Commands write results to standard output and notes (which default was used) and errors to
+ * standard error, so {@code --json} output can be piped.
  */
 @Command(name = "llmc", mixinStandardHelpOptions = true, version = "llmc4j 0.1.0",
         description = "LLM Compressor for the JVM: compress Hugging Face models into compressed-tensors checkpoints, run and check them.",
-        subcommands = {InspectCommand.class})
+        subcommands = {InspectCommand.class, EvalCommand.class, LogitsCommand.class, GenerateCommand.class, SynthCommand.class})
 public final class Llmc {
     /** Exit code for input that is wrong (missing file, bad key, corrupt data). */
     public static final int EXIT_BAD_INPUT = 3;
+
+    private final CliEnvironment environment;
+
+    Llmc(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    /** Where this invocation runs (working directory, launcher repository, cache). */
+    CliEnvironment environment() {
+        return environment;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the CLI with {@code args} and returns the exit code (for tests). */
+    /** Runs the CLI with {@code args} in the real process environment and returns the exit code. */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Llmc());
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        return run(CliEnvironment.fromSystem(), out, err, args);
+    }
+
+    /**
+     * Runs the CLI with {@code args} in {@code environment}, writing to {@code out} and {@code err},
+     * and returns the exit code (the entry point for tests).
+     */
+    public static int run(CliEnvironment environment, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Llmc(environment));
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
             commandLine.getErr().println("llmc " + commandLine.getCommandName() + ": " + CliErrors.describe(exception));
             return CliErrors.isBadInput(exception) ? EXIT_BAD_INPUT : 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 }

@@ -20,19 +20,35 @@ public final class TokenDistributions {
         float[] test = testLogits.toFloatArray();
         int vocab = Math.toIntExact(referenceLogits.shape().last());
         double total = 0;
-        for (int row = 0; row < ref.length / vocab; row++) {
-            int at = row * vocab;
-            double refNorm = logSumExp(ref, at, vocab);
-            double testNorm = logSumExp(test, at, vocab);
-            double kl = 0;
-            for (int v = 0; v < vocab; v++) {
-                double logP = ref[at + v] - refNorm;
-                double logQ = test[at + v] - testNorm;
-                kl += Math.exp(logP) * (logP - logQ);
-            }
-            total += Math.max(kl, 0);
-        }
+        for (int row = 0; row < ref.length / vocab; row++) total += klDivergence(ref, test, row * vocab, vocab);
         return total;
+    }
+
+    /**
+     * KL(p_ref ‖ p_test) of one position: p = softmax of {@code vocab} logits starting at
+     * {@code offset} in each array. Clamped at 0 (rounding can make it slightly negative).
+     */
+    public static double klDivergence(float[] reference, float[] test, int offset, int vocab) {
+        double refNorm = logSumExp(reference, offset, vocab);
+        double testNorm = logSumExp(test, offset, vocab);
+        double kl = 0;
+        for (int v = 0; v < vocab; v++) {
+            double logP = reference[offset + v] - refNorm;
+            double logQ = test[offset + v] - testNorm;
+            kl += Math.exp(logP) * (logP - logQ);
+        }
+        return Math.max(kl, 0);
+    }
+
+    /**
+     * −log softmax(row)[target] of one position: the row is {@code vocab} logits starting at
+     * {@code offset}.
+     *
+     * @throws IllegalArgumentException when {@code target} is outside [0, vocab)
+     */
+    public static double negativeLogLikelihood(float[] logits, int offset, int vocab, long target) {
+        if (target < 0 || target >= vocab) throw new IllegalArgumentException("token id " + target + " outside vocabulary of " + vocab);
+        return logSumExp(logits, offset, vocab) - logits[offset + (int) target];
     }
 
     /**
@@ -49,7 +65,7 @@ public final class TokenDistributions {
         for (int i = 0; i + 1 < tokens.length; i++) {
             long next = tokens[i + 1];
             if (next < 0 || next >= vocab) throw new IllegalArgumentException("token id " + next + " at position " + (i + 1) + " outside vocabulary of " + vocab);
-            total += logSumExp(values, i * vocab, vocab) - values[i * vocab + (int) next];
+            total += negativeLogLikelihood(values, i * vocab, vocab, next);
         }
         return total;
     }

@@ -38,6 +38,12 @@ public final class SyntheticModels {
     public static final String TINY_QWEN2 = "tiny-qwen2";
     /** Tiny Qwen3: per-head q/k norms, head_dim 24 ≠ hidden/heads. */
     public static final String TINY_QWEN3 = "tiny-qwen3";
+    /**
+     * A Llama wide enough for kernel benchmarks yet quick to generate: hidden 512, intermediate 1376
+     * (= 32·43, not a power of two), 4 layers, 8 heads over 4 KV heads (head_dim 64), vocab 4096,
+     * untied; about 16M parameters.
+     */
+    public static final String SMALL = "small";
     /** Llama-3.2-1B's shapes: hidden 2048, intermediate 8192, 16 layers, 32 heads, 8 KV heads, vocab 128256, tied, llama3 rope. */
     public static final String LLAMA_3_2_1B = "llama-3.2-1b";
 
@@ -46,7 +52,7 @@ public final class SyntheticModels {
 
     /** The preset names, tiny ones first. */
     public static List<String> presetNames() {
-        return List.of(TINY, TINY_LLAMA3, TINY_MISTRAL, TINY_QWEN2, TINY_QWEN3, LLAMA_3_2_1B);
+        return List.of(TINY, TINY_LLAMA3, TINY_MISTRAL, TINY_QWEN2, TINY_QWEN3, SMALL, LLAMA_3_2_1B);
     }
 
     /**
@@ -68,6 +74,9 @@ public final class SyntheticModels {
                     .put("use_sliding_window", false).put("rope_theta", 1000000.0);
             case TINY_QWEN3 -> c -> c.put("model_type", "qwen3").put("head_dim", 24).put("rms_norm_eps", 1e-6)
                     .put("attention_bias", false).put("rope_theta", 1000000.0);
+            case SMALL -> c -> c.put("hidden_size", 512).put("intermediate_size", 1376).put("num_hidden_layers", 4)
+                    .put("num_attention_heads", 8).put("num_key_value_heads", 4).put("vocab_size", 4096)
+                    .put("max_position_embeddings", 2048);
             case LLAMA_3_2_1B -> c -> {
                 c.put("hidden_size", 2048).put("intermediate_size", 8192).put("num_hidden_layers", 16)
                         .put("num_attention_heads", 32).put("num_key_value_heads", 8).put("head_dim", 64)
@@ -118,14 +127,30 @@ public final class SyntheticModels {
             throw new IllegalArgumentException("synthetic weights are F32 or BF16, not " + dtype);
         Architecture arch = Architecture.of(config.modelType());
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (var e : arch.parameterShapes(config).entrySet()) {
-            String name = e.getKey();
-            long[] dims = e.getValue();
-            Tensor t = arena == null ? Tensor.allocate(dtype, dims) : Tensor.allocate(arena, dtype, dims);
-            fill(t, new SplittableRandom(tensorSeed(seed, name)), initialisation(config, name, dims));
-            out.put(name, t);
-        }
+        for (var e : arch.parameterShapes(config).entrySet()) out.put(e.getKey(), make(config, e.getKey(), e.getValue(), seed, dtype, arena));
         return out;
+    }
+
+    /**
+     * The parameter {@code name} of {@code config}'s model alone, heap-backed, with exactly the values
+     * {@link #generate} gives it: lets writers make a large model one tensor at a time.
+     *
+     * @param dtype F32 or BF16
+     * @throws IllegalArgumentException when the model has no parameter {@code name}
+     */
+    public static Tensor generateTensor(ModelConfig config, String name, long seed, DType dtype) {
+        long[] dims = Architecture.of(config.modelType()).parameterShapes(config).get(name);
+        if (dims == null)
+            throw new IllegalArgumentException("model_type " + config.modelType() + " with this config has no parameter '" + name + "'");
+        return make(config, name, dims, seed, dtype, null);
+    }
+
+    private static Tensor make(ModelConfig config, String name, long[] dims, long seed, DType dtype, Arena arena) {
+        if (dtype != DType.F32 && dtype != DType.BF16)
+            throw new IllegalArgumentException("synthetic weights are F32 or BF16, not " + dtype);
+        Tensor t = arena == null ? Tensor.allocate(dtype, dims) : Tensor.allocate(arena, dtype, dims);
+        fill(t, new SplittableRandom(tensorSeed(seed, name)), initialisation(config, name, dims));
+        return t;
     }
 
     /** Mean and standard deviation of one tensor's entries. */

@@ -9,23 +9,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmc4j.engine.nn.CausalLM;
 import io.llmc4j.engine.tensor.Tensor;
-import io.llmc4j.engine.testing.MapTensorSource;
 import io.llmc4j.engine.testing.SharedFiles;
-import io.llmc4j.engine.testing.TestSafetensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real trained tiny Llama from {@code shared/models/stories260K-hf}, loaded through a
- * {@link io.llmc4j.engine.io.TensorSource}, against the double-precision reference on sampled data.
+ * The real trained tiny Llama from {@code shared/models/stories260K-hf}, opened with
+ * {@link LoadedModel} (mapped safetensors), against the double-precision reference on sampled data.
  * Skipped when shared/ is absent.
  */
 class Stories260KTest {
+    private static LoadedModel loaded;
     private static ModelConfig config;
     private static Map<String, Tensor> weights;
     private static CausalLM model;
@@ -37,14 +38,21 @@ class Stories260KTest {
     static void load() throws IOException {
         Path dir = SharedFiles.require("models/stories260K-hf");
         Path data = SharedFiles.require("data/stories260K-samples.jsonl");
-        config = ModelConfig.read(dir.resolve("config.json"));
-        weights = TestSafetensors.read(dir.resolve("model.safetensors"));
-        model = Models.build(config, new MapTensorSource(weights, dir.resolve("model.safetensors").toString()), ModelTesting.OPS);
+        loaded = LoadedModel.open(dir, ModelTesting.OPS);
+        config = loaded.config();
+        model = loaded.model();
+        weights = new LinkedHashMap<>();
+        for (String name : loaded.weights().names()) weights.put(name, loaded.weights().get(name));
         JsonNode first = new ObjectMapper().readTree(Files.readAllLines(data).getFirst()).get("input_ids");
         sample = new long[128];
         for (int i = 0; i < sample.length; i++) sample[i] = first.get(i).asLong();
         logits = model.logits(Tensor.ofLongs(sample, 1, sample.length), null);
         referenceLogits = new ReferenceTransformer(config, weights).logits(new long[][] {sample}, null)[0];
+    }
+
+    @AfterAll
+    static void close() {
+        if (loaded != null) loaded.close();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.llmc4j.engine.io.safetensors;
 
+import io.llmc4j.engine.io.TemporaryFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,7 +24,7 @@ final class AtomicFiles {
     static Path createTemporary(Path target) {
         Path dir = directoryOf(target);
         try {
-            return Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            return TemporaryFiles.createFileBeside(target);
         } catch (IOException e) {
             throw new SafetensorsException(target, "cannot create a temporary file in " + dir + ": " + e, e);
         }

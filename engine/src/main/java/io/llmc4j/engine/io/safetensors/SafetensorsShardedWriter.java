@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * {@code model-NNNNN-of-NNNNN.safetensors} that are not part of this save, the index when writing a
  * single file, and {@code model.safetensors} when writing shards. Each file is replaced atomically,
  * the directory as a whole is not: write into a fresh directory and move it when others may read it
- * meanwhile. Streaming: one tensor at a time passes through a small buffer. Stateless, thread-safe.
+ * meanwhile. Streaming: one tensor at a time passes through a small buffer; {@link #writeDeferred} also
+ * makes each tensor's data only when it is written. Stateless, thread-safe.
  */
 public final class SafetensorsShardedWriter {
     private static final Pattern SHARD_NAME = Pattern.compile("model-\\d{5}-of-\\d{5}\\.safetensors");
@@ -42,12 +43,44 @@ public final class SafetensorsShardedWriter {
      * @throws SafetensorsException naming the file (and tensor) on any failure
      */
     public static List<Path> write(Path directory, Map<String, Tensor> tensors, Map<String, String> metadata, long maxShardBytes) {
-        if (!Files.isDirectory(directory)) throw new SafetensorsException(directory, "expected an existing directory to write the checkpoint into");
-        if (maxShardBytes <= 0) throw new SafetensorsException(directory, "maximum shard size must be positive, got " + maxShardBytes);
+        checkArguments(directory, maxShardBytes);
         ShardPlan shards = ShardPlan.of(tensors, maxShardBytes);
         List<WritePlan> plans = new ArrayList<>();
         shards.shards().forEach((name, shard) -> plans.add(WritePlan.of(directory.resolve(name), shard, metadata)));
+        return write(directory, shards, plans);
+    }
 
+    /**
+     * Like {@link #write}, for tensors whose data is made only when the writer reaches them: shards are
+     * planned from the declared dtypes and shapes (exactly as {@link #write} would split the same
+     * tensors), then each tensor's {@link DeferredTensor#data()} is called once, written and dropped,
+     * so memory holds one tensor at a time whatever the size of the checkpoint.
+     *
+     * @return the files written, shards in order, then the index when there is one
+     * @throws SafetensorsException naming the file (and tensor) on any failure, including a supplier
+     *                              that fails or returns data of another dtype or shape than declared
+     */
+    public static List<Path> writeDeferred(Path directory, Map<String, DeferredTensor> tensors, Map<String, String> metadata,
+                                           long maxShardBytes) {
+        checkArguments(directory, maxShardBytes);
+        Map<String, Tensor> declared = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> declared.put(name, t == null ? null : Tensor.symbolic(t.dtype(), t.shape(), null)));
+        ShardPlan shards = ShardPlan.of(declared, maxShardBytes);
+        List<WritePlan> plans = new ArrayList<>();
+        shards.shards().forEach((name, shard) -> {
+            Map<String, DeferredTensor> members = new LinkedHashMap<>();
+            shard.keySet().forEach(tensor -> members.put(tensor, tensors.get(tensor)));
+            plans.add(WritePlan.ofDeferred(directory.resolve(name), members, metadata));
+        });
+        return write(directory, shards, plans);
+    }
+
+    private static void checkArguments(Path directory, long maxShardBytes) {
+        if (!Files.isDirectory(directory)) throw new SafetensorsException(directory, "expected an existing directory to write the checkpoint into");
+        if (maxShardBytes <= 0) throw new SafetensorsException(directory, "maximum shard size must be positive, got " + maxShardBytes);
+    }
+
+    private static List<Path> write(Path directory, ShardPlan shards, List<WritePlan> plans) {
         List<Path> temporaries = new ArrayList<>();
         try {
             for (WritePlan plan : plans) temporaries.add(SafetensorsWriter.writeTemporary(plan));

@@ -70,8 +70,24 @@ public final class SafetensorsWriter {
     }
 
     private static void writeTensor(Path target, TensorDataWriter out, WritePlan.Entry entry) throws IOException {
+        TensorInfo info = entry.info();
+        Tensor tensor;
         try {
-            out.write(entry.tensor());
+            tensor = entry.data().get();
+        } catch (SafetensorsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SafetensorsException(target, info.name(), "cannot make the tensor's data (" + info.dtype() + info.shape()
+                    + "): " + e.getMessage(), e);
+        }
+        if (entry.deferred()) {
+            if (tensor == null) throw new SafetensorsException(target, info.name(), "the deferred tensor's data is null");
+            if (tensor.isSymbolic() || tensor.dtype() != info.dtype() || !tensor.shape().equals(info.shape()))
+                throw new SafetensorsException(target, info.name(), "declared as " + info.dtype() + info.shape() + " but its data is "
+                        + (tensor.isSymbolic() ? "symbolic " : "") + tensor.dtype() + tensor.shape());
+        }
+        try {
+            out.write(tensor);
         } catch (SafetensorsException e) {
             throw e;
         } catch (RuntimeException e) {

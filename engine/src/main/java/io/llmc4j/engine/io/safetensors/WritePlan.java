@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The byte layout of one safetensors file before it is written: tensors in the reference order
@@ -19,8 +20,8 @@ import java.util.Map;
  * come first and BOOL tensors last.
  */
 record WritePlan(Path target, List<Entry> entries, byte[] header) {
-    /** One tensor and where its bytes go. */
-    record Entry(TensorInfo info, Tensor tensor) {
+    /** One tensor, where its bytes go, and how to get them (at once, or made when written). */
+    record Entry(TensorInfo info, Supplier<Tensor> data, boolean deferred) {
     }
 
     private static final Comparator<Entry> REFERENCE_ORDER = Comparator
@@ -37,14 +38,30 @@ record WritePlan(Path target, List<Entry> entries, byte[] header) {
         List<Entry> entries = new ArrayList<>(tensors.size());
         tensors.forEach((name, tensor) -> {
             check(target, name, tensor);
-            entries.add(new Entry(new TensorInfo(name, tensor.dtype(), tensor.shape(), 0, tensor.byteSize()), tensor));
+            entries.add(new Entry(new TensorInfo(name, tensor.dtype(), tensor.shape(), 0, tensor.byteSize()), () -> tensor, false));
         });
+        return laidOut(target, meta, entries);
+    }
+
+    /** Checks the declarations and lays them out; no tensor data is made. */
+    static WritePlan ofDeferred(Path target, Map<String, DeferredTensor> tensors, Map<String, String> metadata) {
+        Map<String, String> meta = checkedMetadata(target, metadata);
+        List<Entry> entries = new ArrayList<>(tensors.size());
+        tensors.forEach((name, deferred) -> {
+            checkName(target, name);
+            if (deferred == null) throw new SafetensorsException(target, name, "the tensor is null");
+            entries.add(new Entry(new TensorInfo(name, deferred.dtype(), deferred.shape(), 0, deferred.byteSize()), deferred.data(), true));
+        });
+        return laidOut(target, meta, entries);
+    }
+
+    private static WritePlan laidOut(Path target, Map<String, String> meta, List<Entry> entries) {
         entries.sort(REFERENCE_ORDER);
         List<Entry> placed = new ArrayList<>(entries.size());
         long offset = 0;
         for (Entry e : entries) {
             long end = Math.addExact(offset, e.info().byteSize());
-            placed.add(new Entry(new TensorInfo(e.info().name(), e.info().dtype(), e.info().shape(), offset, end), e.tensor()));
+            placed.add(new Entry(new TensorInfo(e.info().name(), e.info().dtype(), e.info().shape(), offset, end), e.data(), e.deferred()));
             offset = end;
         }
         byte[] header = HeaderEncoder.encode(target, meta, placed.stream().map(Entry::info).toList());
@@ -62,12 +79,16 @@ record WritePlan(Path target, List<Entry> entries, byte[] header) {
     }
 
     private static void check(Path target, String name, Tensor tensor) {
-        if (name == null) throw new SafetensorsException(target, "a tensor name is null");
-        if (name.equals(HeaderParser.METADATA_KEY))
-            throw new SafetensorsException(target, name, "this name is reserved for the header's metadata; rename the tensor");
+        checkName(target, name);
         if (tensor == null) throw new SafetensorsException(target, name, "the tensor is null");
         if (tensor.isSymbolic())
             throw new SafetensorsException(target, name, "expected a tensor with data, found a symbolic " + tensor.dtype() + tensor.shape());
+    }
+
+    private static void checkName(Path target, String name) {
+        if (name == null) throw new SafetensorsException(target, "a tensor name is null");
+        if (name.equals(HeaderParser.METADATA_KEY))
+            throw new SafetensorsException(target, name, "this name is reserved for the header's metadata; rename the tensor");
     }
 
     private static Map<String, String> checkedMetadata(Path target, Map<String, String> metadata) {

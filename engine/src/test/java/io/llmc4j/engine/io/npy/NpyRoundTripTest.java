@@ -24,9 +24,10 @@ class NpyRoundTripTest {
     @TempDir
     Path dir;
 
+    /** BF16 and FP8 have no NumPy dtype: the writer refuses them (the goldens store their bits as u2/u1). */
     @ParameterizedTest
-    @EnumSource(DType.class)
-    void everyDTypeRoundTripsBitForBit(DType dtype) {
+    @EnumSource(value = DType.class, names = {"BF16", "F8_E4M3", "F8_E5M2"}, mode = EnumSource.Mode.EXCLUDE)
+    void everyNumpyDTypeRoundTripsBitForBit(DType dtype) {
         long seed = 1234 + dtype.ordinal();
         Random random = new Random(seed);
         for (long[] dims : new long[][] {{}, {1}, {3}, {7, 31}, {2, 3, 33}, {0, 5}}) {

@@ -1,0 +1,59 @@
+package io.llmc4j.compress.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmc4j.engine.models.LoadedModel;
+import io.llmc4j.engine.models.ModelConfig;
+import io.llmc4j.engine.models.ModelConfigException;
+import io.llmc4j.engine.ops.Ops;
+import java.nio.file.Path;
+
+/**
+ * Opens a model directory with the loader its {@code config.json} calls for: a config without
+ * {@code quantization_config} holds plain weights ({@link LoadedModel#open}); one with
+ * {@code quant_method: compressed-tensors} needs the compressed-tensors reader, which runs the model
+ * with its weights decompressed and its activation quantization applied at run time.
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class ModelLoaders {
+    /** Plain Hugging Face weights (F32, BF16, F16). */
+    static final ModelLoader PLAIN = LoadedModel::open;
+    /** compressed-tensors checkpoints: replace with the format package's loader when it lands. */
+    static final ModelLoader COMPRESSED_TENSORS = unavailable("compressed-tensors");
+
+    private ModelLoaders() {
+    }
+
+    /** Reads {@code directory}'s config.json and opens the model with the matching loader. */
+    public static LoadedModel open(Path directory, Ops ops) {
+        ModelConfig config = LoadedModel.readConfig(directory);
+        return select(directory, config).load(directory, config, ops);
+    }
+
+    /**
+     * The loader for a directory whose config is {@code config}.
+     *
+     * @throws ModelConfigException naming config.json and {@code quantization_config} when its
+     *                              {@code quant_method} is not one llmc4j reads
+     */
+    public static ModelLoader select(Path directory, ModelConfig config) {
+        JsonNode quantization = config.json().get("quantization_config");
+        if (quantization == null || quantization.isNull()) return PLAIN;
+        String method = quantization.path("quant_method").asText("");
+        if (method.equals("compressed-tensors")) return COMPRESSED_TENSORS;
+        throw new ModelConfigException(configFile(directory), "quantization_config",
+                "has quant_method \"" + method + "\"; llmc4j reads plain models and compressed-tensors checkpoints only");
+    }
+
+    private static ModelLoader unavailable(String format) {
+        return (directory, config, ops) -> {
+            throw new ModelConfigException(configFile(directory), "quantization_config",
+                    "declares a " + format + " checkpoint, but the " + format + " loader is not part of this build yet"
+                            + " (io.llmc4j.compress.format); only plain models can be loaded");
+        };
+    }
+
+    private static String configFile(Path directory) {
+        return directory.resolve(ModelConfig.FILE_NAME).toString();
+    }
+}
