@@ -42,13 +42,13 @@ public record ActivationQdq(QuantizationArgs args, Tensor scale, Tensor zeroPoin
      * {@code parameters}; {@code <role>_scale}, {@code <role>_zero_point}, {@code <role>_global_scale}.
      */
     public static ActivationQdq of(String module, String role, QuantizationArgs args, Map<String, Tensor> parameters) {
-        Tensor scale = args.dynamic() == DynamicMode.STATIC ? ModuleState.require(module, parameters, role + "_scale",
-                "static " + role + " quantization needs calibrated scales") : null;
-        Tensor zeroPoint = args.dynamic() == DynamicMode.STATIC && !args.symmetric() ? ModuleState.require(module, parameters,
-                role + "_zero_point", "asymmetric " + role + " quantization needs zero points") : null;
-        Tensor globalScale = parameters.get(role + "_global_scale");
-        if (args.dynamic() == DynamicMode.LOCAL && globalScale == null)
-            ModuleState.require(module, parameters, role + "_global_scale", "dynamic local " + role + " quantization needs a global scale");
+        boolean stored = args.dynamic() == DynamicMode.STATIC;
+        Tensor scale = stored ? ModuleState.require(module, parameters, role + "_scale", "static " + role + " quantization needs calibrated scales") : null;
+        Tensor zeroPoint = stored && !args.symmetric()
+                ? ModuleState.require(module, parameters, role + "_zero_point", "asymmetric " + role + " quantization needs zero points") : null;
+        Tensor globalScale = args.dynamic() == DynamicMode.LOCAL
+                ? ModuleState.require(module, parameters, role + "_global_scale", "dynamic local " + role + " quantization needs a global scale")
+                : parameters.get(role + "_global_scale");
         return new ActivationQdq(args, scale, zeroPoint, globalScale);
     }
 

@@ -6,6 +6,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * JSON text exactly as Python's {@code json.dumps(obj, indent=2, sort_keys=True)} writes it (how
@@ -110,7 +111,7 @@ public final class PythonJson {
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
                 default -> {
-                    if (c < 0x20 || c > 0x7E) out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    if (c < 0x20 || c > 0x7E) out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     else out.append(c);
                 }
             }

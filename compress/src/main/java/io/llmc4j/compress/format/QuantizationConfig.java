@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -189,7 +190,7 @@ public record QuantizationConfig(Map<String, QuantizationScheme> configGroups, C
 
     private static String kind(JsonNode node) {
         if (node == null) return "nothing";
-        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + node;
+        return node.getNodeType().name().toLowerCase(Locale.ROOT) + " " + node;
     }
 
     /** A copy of {@code node} whose objects list their keys in code point order. */
