@@ -109,7 +109,8 @@ public final class SafetensorsShardedWriter {
         return written;
     }
 
-    private static void removeStale(Path directory, Set<String> current, boolean sharded) {
+    /** Deletes files of an earlier checkpoint in {@code directory} that contradict the one just written. */
+    static void removeStale(Path directory, Set<String> current, boolean sharded) {
         List<Path> stale = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {

@@ -1,0 +1,108 @@
+package io.llmc4j.compress.format;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Replacing a directory as a whole: the new content is built in a temporary directory beside the
+ * target ({@code .<name>.tmp-*}, same file system), then renamed into place; an existing target is
+ * first renamed aside ({@code .<name>.old-*}) and deleted only after the new one is in place, and put
+ * back if that rename fails. Readers never see a half-written target. Stateless.
+ */
+final class OutputDirectory {
+    private OutputDirectory() {
+    }
+
+    /** Refuses a target that is a file, or a non-empty directory when {@code overwrite} is false. */
+    static void checkTarget(Path target, boolean overwrite) {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.isDirectory(target)) throw new FormatException("output " + target + " exists and is not a directory");
+        long entries = countEntries(target);
+        if (entries > 0 && !overwrite)
+            throw new FormatException("output directory " + target + " exists and is not empty (" + entries
+                    + " entries); choose another directory or allow overwriting");
+    }
+
+    /** A new empty directory beside {@code target}; creates {@code target}'s parent when missing. */
+    static Path createTemporary(Path target) {
+        Path parent = target.getParent();
+        try {
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+        } catch (IOException e) {
+            throw new FormatException("cannot create a temporary directory beside " + target + ": " + e, e);
+        }
+    }
+
+    /** Moves {@code temporary} to {@code target}, replacing what is there (see the class comment). */
+    static void commit(Path temporary, Path target) {
+        try {
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            }
+            Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+            Files.delete(old);
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                try {
+                    Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException restore) {
+                    e.addSuppressed(restore);
+                }
+                throw e;
+            }
+            deleteRecursively(old);
+        } catch (IOException e) {
+            throw new FormatException("cannot move the new checkpoint " + temporary + " into place at " + target + ": " + e, e);
+        }
+    }
+
+    /** Deletes {@code root} and everything under it (symbolic links are deleted, not followed). */
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null) throw failure;
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Deletes {@code temporary} after {@code failure}, recording a failure to delete as suppressed. */
+    static void discard(Path temporary, Throwable failure) {
+        try {
+            deleteRecursively(temporary);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static long countEntries(Path directory) {
+        long n = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            for (Path ignored : entries) n++;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + directory, e);
+        }
+        return n;
+    }
+}
