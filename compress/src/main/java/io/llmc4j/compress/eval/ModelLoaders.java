@@ -1,6 +1,8 @@
 package io.llmc4j.compress.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmc4j.compress.format.CompressedCheckpointReader;
+import io.llmc4j.compress.format.LoadedCheckpoint;
 import io.llmc4j.engine.models.LoadedModel;
 import io.llmc4j.engine.models.ModelConfig;
 import io.llmc4j.engine.models.ModelConfigException;
@@ -18,8 +20,11 @@ import java.nio.file.Path;
 public final class ModelLoaders {
     /** Plain Hugging Face weights (F32, BF16, F16). */
     static final ModelLoader PLAIN = LoadedModel::open;
-    /** compressed-tensors checkpoints: replace with the format package's loader when it lands. */
-    static final ModelLoader COMPRESSED_TENSORS = unavailable("compressed-tensors");
+    /** compressed-tensors checkpoints: weights decompressed, activation quantization applied at run time. */
+    static final ModelLoader COMPRESSED_TENSORS = (directory, config, ops) -> {
+        LoadedCheckpoint checkpoint = CompressedCheckpointReader.load(directory, ops);
+        return new LoadedModel(directory, checkpoint.config(), checkpoint.model(), checkpoint.weights());
+    };
 
     private ModelLoaders() {
     }
@@ -43,14 +48,6 @@ public final class ModelLoaders {
         if (method.equals("compressed-tensors")) return COMPRESSED_TENSORS;
         throw new ModelConfigException(configFile(directory), "quantization_config",
                 "has quant_method \"" + method + "\"; llmc4j reads plain models and compressed-tensors checkpoints only");
-    }
-
-    private static ModelLoader unavailable(String format) {
-        return (directory, config, ops) -> {
-            throw new ModelConfigException(configFile(directory), "quantization_config",
-                    "declares a " + format + " checkpoint, but the " + format + " loader is not part of this build yet"
-                            + " (io.llmc4j.compress.format); only plain models can be loaded");
-        };
     }
 
     private static String configFile(Path directory) {

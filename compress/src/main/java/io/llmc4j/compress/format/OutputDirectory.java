@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
+import io.llmc4j.engine.io.TemporaryFiles;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -36,7 +37,9 @@ final class OutputDirectory {
         Path parent = target.getParent();
         try {
             Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+            // Not Files.createTempDirectory: it makes the directory owner-only (0700), and a serving
+            // process running as another user must be able to read the checkpoint.
+            return TemporaryFiles.createDirectoryBeside(target);
         } catch (IOException e) {
             throw new FormatException("cannot create a temporary directory beside " + target + ": " + e, e);
         }

@@ -34,7 +34,7 @@ public final class QuantizationPresets {
 
     static {
         PRESETS.put("UNQUANTIZED", () -> new Parts(null, null));
-        PRESETS.put("W8A16", () -> new Parts(intGroup(8, true), null));
+        PRESETS.put("W8A16", () -> new Parts(QuantizationArgs.builder().numBits(8).strategy(QuantizationStrategy.CHANNEL).build(), null));
         PRESETS.put("W4A16", () -> new Parts(intGroup(4, true), null));
         PRESETS.put("W4A16_ASYM", () -> new Parts(intGroup(4, false), null));
         PRESETS.put("W8A8", QuantizationPresets::w8a8);
