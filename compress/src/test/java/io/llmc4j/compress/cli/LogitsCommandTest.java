@@ -52,7 +52,8 @@ class LogitsCommandTest {
         try (LoadedModel loaded = CliTesting.open(model)) {
             for (int s = 0; s < ROWS.length; s++) {
                 float[] expected = loaded.model().logits(Tensor.ofLongs(ROWS[s], 1, ROWS[s].length), null).toFloatArray();
-                assertArrayEquals(expected, written.select(0, s).toFloatArray(), "sequence " + s);
+                // A sequence run alone and in a batch differ in the GEMM blocking, so in the last bits.
+                assertArrayEquals(expected, written.select(0, s).toFloatArray(), 1e-5f, "sequence " + s);
             }
         }
         assertEquals(List.of("ids.jsonl", "logits.npy", "work"), listing(root), "no temporary file is left");
@@ -69,7 +70,7 @@ class LogitsCommandTest {
         assertArrayEquals(new long[] {2, 4, 256}, written.shape().toArray());
         try (LoadedModel loaded = CliTesting.open(model)) {
             float[] expected = loaded.model().logits(Tensor.ofLongs(Arrays.copyOf(ROWS[1], 4), 1, 4), null).toFloatArray();
-            assertArrayEquals(expected, written.select(0, 1).toFloatArray());
+            assertArrayEquals(expected, written.select(0, 1).toFloatArray(), 1e-5f);
         }
     }
 

@@ -15,13 +15,16 @@ import java.util.function.Supplier;
 public final class KernelsFactory {
     /** The scalar reference kernels: simple and slow, the oracle for every other backend. */
     public static final String REFERENCE = "reference";
+    /** The Vector API kernels on a pool of one thread per core (daemon threads; the pool lives with the instance). */
+    public static final String VECTOR = "vector";
     /** The backend used when none is named. */
-    public static final String DEFAULT = REFERENCE;
+    public static final String DEFAULT = VECTOR;
 
     private static final Map<String, Supplier<Kernels>> BACKENDS = backends();
 
     private static Map<String, Supplier<Kernels>> backends() {
         Map<String, Supplier<Kernels>> m = new LinkedHashMap<>();
+        m.put(VECTOR, () -> new VectorKernels(Parallel.ofCores()));
         m.put(REFERENCE, ReferenceKernels::new);
         return m;
     }
