@@ -7,6 +7,7 @@ import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -102,13 +103,13 @@ public final class CausalAttention {
         int j = 0;
         FloatVector total = FloatVector.zero(S);
         for (int end = count - count % LANES; j < end; j += LANES) {
-            FloatVector e = FloatVector.fromArray(S, scores, j).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, scores, j).sub(max));
             e.intoArray(scores, j);
             total = total.add(e);
         }
-        float sum = total.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(total);
         for (; j < count; j++) {
-            scores[j] = (float) Math.exp(scores[j] - max);
+            scores[j] = VectorMath.exp(scores[j] - max);
             sum += scores[j];
         }
         return sum;
@@ -119,7 +120,7 @@ public final class CausalAttention {
         int d = 0;
         for (int end = n - n % LANES; d < end; d += LANES)
             acc = FloatVector.fromMemorySegment(S, a, aAt + 4L * d, LE).fma(FloatVector.fromMemorySegment(S, b, bAt + 4L * d, LE), acc);
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; d < n; d++) sum = Math.fma(a.get(Tensor.F32, aAt + 4L * d), b.get(Tensor.F32, bAt + 4L * d), sum);
         return sum;
     }

@@ -45,27 +45,28 @@ public final class Unary {
             long i = 0;
             for (long end = count - count % LANES; i < end; i += LANES) {
                 FloatVector v = FloatVector.fromMemorySegment(S, in, inAt + 4 * i, LE);
-                v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoMemorySegment(out, outAt + 4 * i, LE);
+                v.div(VectorMath.exp(v.neg()).add(1f)).intoMemorySegment(out, outAt + 4 * i, LE);
             }
             for (; i < count; i++) {
                 float v = in.get(Tensor.F32, inAt + 4 * i);
-                out.set(Tensor.F32, outAt + 4 * i, (float) (v / (1 + Math.exp(-v))));
+                out.set(Tensor.F32, outAt + 4 * i, v / (VectorMath.exp(-v) + 1f));
             }
         });
     }
 
-    /** GELU, tanh approximation. */
+    /** GELU, tanh approximation: 0.5·v·(1 + tanh u) computed as v / (1 + e^(−2u)), which avoids cancellation near tanh u = −1. */
     public static Tensor gelu(Tensor x, Parallel parallel) {
         return map(x, parallel, (in, inAt, out, outAt, count) -> {
             long i = 0;
             for (long end = count - count % LANES; i < end; i += LANES) {
                 FloatVector v = FloatVector.fromMemorySegment(S, in, inAt + 4 * i, LE);
                 FloatVector inner = v.mul(v).mul(v).mul(GELU_CUBIC).add(v).mul(SQRT_2_OVER_PI);
-                inner.lanewise(VectorOperators.TANH).add(1f).mul(v).mul(0.5f).intoMemorySegment(out, outAt + 4 * i, LE);
+                v.div(VectorMath.exp(inner.mul(-2f)).add(1f)).intoMemorySegment(out, outAt + 4 * i, LE);
             }
             for (; i < count; i++) {
-                double v = in.get(Tensor.F32, inAt + 4 * i);
-                out.set(Tensor.F32, outAt + 4 * i, (float) (0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)))));
+                float v = in.get(Tensor.F32, inAt + 4 * i);
+                float inner = (v * v * v * GELU_CUBIC + v) * SQRT_2_OVER_PI;
+                out.set(Tensor.F32, outAt + 4 * i, v / (VectorMath.exp(inner * -2f) + 1f));
             }
         });
     }

@@ -5,6 +5,7 @@ import io.llmc4j.engine.ops.convert.FloatLoads;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -66,8 +67,8 @@ final class RowDotGemm {
             acc2 = xv.fma(FloatLoads.load(dtype, s, w2 + at), acc2);
             acc3 = xv.fma(FloatLoads.load(dtype, s, w3 + at), acc3);
         }
-        float s0 = acc0.reduceLanes(VectorOperators.ADD), s1 = acc1.reduceLanes(VectorOperators.ADD);
-        float s2 = acc2.reduceLanes(VectorOperators.ADD), s3 = acc3.reduceLanes(VectorOperators.ADD);
+        float s0 = VectorMath.sum(acc0), s1 = VectorMath.sum(acc1);
+        float s2 = VectorMath.sum(acc2), s3 = VectorMath.sum(acc3);
         for (; p < k; p++) {
             float xv = x[xAt + p];
             long at = (long) p * width;
@@ -91,7 +92,7 @@ final class RowDotGemm {
         int p = 0;
         for (int end = k - k % LANES; p < end; p += LANES)
             acc = FloatVector.fromArray(FloatLoads.SPECIES, x, xAt + p).fma(FloatLoads.load(dtype, s, w0 + (long) p * width), acc);
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; p < k; p++) sum = Math.fma(x[xAt + p], FloatLoads.get(dtype, s, w0 + (long) p * width), sum);
         return sum;
     }

@@ -7,6 +7,7 @@ import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -57,14 +58,14 @@ public final class Softmax {
         if (n >= LANES) {
             FloatVector total = FloatVector.zero(S);
             for (long end = n - n % LANES; i < end; i += LANES) {
-                FloatVector e = FloatVector.fromMemorySegment(S, in, inAt + 4 * i, LE).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(S, in, inAt + 4 * i, LE).sub(max));
                 e.intoMemorySegment(out, outAt + 4 * i, LE);
                 total = total.add(e);
             }
-            sum = total.reduceLanes(VectorOperators.ADD);
+            sum = VectorMath.sum(total);
         }
         for (; i < n; i++) {
-            float e = (float) Math.exp(in.get(Tensor.F32, inAt + 4 * i) - max);
+            float e = VectorMath.exp(in.get(Tensor.F32, inAt + 4 * i) - max);
             out.set(Tensor.F32, outAt + 4 * i, e);
             sum += e;
         }

@@ -6,6 +6,7 @@ import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -73,7 +74,7 @@ record RowReducer(Reduction reduction, DType dtype, MemorySegment segment) {
             }
         }
         float acc = switch (reduction) {
-            case SUM -> a0.add(a1).reduceLanes(VectorOperators.ADD);
+            case SUM -> VectorMath.sum(a0.add(a1));
             case MAX, ABS_MAX -> a0.max(a1).reduceLanes(VectorOperators.MAX);
             case MIN -> a0.min(a1).reduceLanes(VectorOperators.MIN);
         };
