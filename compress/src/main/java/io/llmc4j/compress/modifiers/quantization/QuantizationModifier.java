@@ -62,8 +62,8 @@ public final class QuantizationModifier extends Modifier {
 
     @Override
     public boolean requiresCalibrationData() {
-        return schemes.stream().anyMatch(s -> s.inputActivations() != null && !s.inputActivations().dynamic().isDynamic()
-                || s.outputActivations() != null && !s.outputActivations().dynamic().isDynamic());
+        return schemes.stream().anyMatch(s -> QuantizationCalibration.needsObserver(s.inputActivations())
+                || QuantizationCalibration.needsObserver(s.outputActivations()));
     }
 
     @Override
@@ -84,7 +84,9 @@ public final class QuantizationModifier extends Modifier {
             }
             if (model instanceof CausalLM lm && lm.tiedEmbeddings() && linear == lm.submodule("lm_head"))
                 throw new QuantizationConfigException("ignore", "'" + name + "' shares its weight with the embedding (tie_word_embeddings); add it to ignore");
-            QuantizedModule target = new QuantizedModule(name, linear, schemes.get(group));
+            QuantizationScheme scheme = schemes.get(group);
+            GroupDivisibility.check(name, linear, scheme);
+            QuantizedModule target = new QuantizedModule(name, linear, scheme);
             linear.setForwardWrapper(new QuantizedLinearForward(target, linear.ops()));
             modules.add(target);
         }

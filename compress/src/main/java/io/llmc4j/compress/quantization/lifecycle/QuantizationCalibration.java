@@ -4,6 +4,8 @@ import io.llmc4j.compress.modifiers.ModifierHooks;
 import io.llmc4j.compress.observers.ObservedRole;
 import io.llmc4j.compress.observers.Observer;
 import io.llmc4j.compress.observers.ObserverRegistry;
+import io.llmc4j.compress.quantization.DynamicMode;
+import io.llmc4j.compress.quantization.QParams;
 import io.llmc4j.compress.quantization.QuantizationArgs;
 import io.llmc4j.compress.quantization.QuantizationStatus;
 import io.llmc4j.engine.tensor.Tensor;
@@ -62,8 +64,9 @@ public final class QuantizationCalibration {
         target.status(QuantizationStatus.FROZEN);
     }
 
-    private static boolean needsObserver(QuantizationArgs args) {
-        return args != null && !args.dynamic().isDynamic();
+    /** Static args observe their qparams; dynamic "local" args (NVFP4 activations) observe their global scale. */
+    public static boolean needsObserver(QuantizationArgs args) {
+        return args != null && (!args.dynamic().isDynamic() || args.dynamic() == DynamicMode.LOCAL);
     }
 
     private Observer createObserver(ObservedRole role, QuantizationArgs args) {
@@ -76,6 +79,12 @@ public final class QuantizationCalibration {
         Observer observer = target.observer(role);
         if (observer == null || value.isSymbolic() || value.elementCount() == 0) return;
         observer.observe(value);
-        target.setQParams(role, observer.copy().qparams());
+        QParams qparams = observer.copy().qparams();
+        if (target.args(role).dynamic() == DynamicMode.LOCAL) {
+            // Scales are computed per group at run time; only the tensor-wide global scale is calibrated.
+            if (qparams.globalScale() != null) target.module().setParameter(role.baseName() + "_global_scale", qparams.globalScale());
+        } else {
+            target.setQParams(role, qparams);
+        }
     }
 }

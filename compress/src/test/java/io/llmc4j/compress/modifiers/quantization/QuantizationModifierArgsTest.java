@@ -73,6 +73,13 @@ class QuantizationModifierArgsTest {
     }
 
     @Test
+    void aGroupSizeThatDoesNotDivideTheFeaturesIsRefusedNamingTheModule() {
+        var e = initializeFails("  ignore: [lm_head]\n  config_groups: {g: {targets: [Linear], weights: {num_bits: 4, strategy: group, group_size: 7}}}\n");
+        assertEquals("weights.group_size", e.key());
+        assertTrue(e.getMessage().contains("does not divide") && e.getMessage().contains("'model.layers.0.self_attn.q_proj'"), e.getMessage());
+    }
+
+    @Test
     void aTiedLmHeadMustBeIgnored() {
         CausalLM tied = model("tiny-llama3");
         assertTrue(tied.tiedEmbeddings());

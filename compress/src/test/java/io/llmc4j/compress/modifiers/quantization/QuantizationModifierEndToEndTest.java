@@ -116,6 +116,24 @@ class QuantizationModifierEndToEndTest {
         assertTrue(Arrays.equals(expected, actual), "quantized forward uses the fake-quantized weight");
     }
 
+    @Test
+    void nvfp4CalibratesTheInputGlobalScaleAndComputesGroupScalesAtRunTime() {
+        ModelConfig config = SyntheticModels.preset("tiny");
+        CausalLM model = Models.build(config, new InMemoryTensorSource("synthetic tiny", SyntheticModels.generate(config, 3, DType.F32)), OPS);
+        List<Batch> batches = List.of(Batch.of(List.of(sequence(config.vocabSize(), 9, 4)), 0));
+        // NVFP4 groups of 16: down_proj's 172 inputs do not split, so it is ignored.
+        String nvfp4 = "QuantizationModifier:\n  ignore: [lm_head, \"re:.*down_proj\"]\n  scheme: NVFP4\n";
+        QuantizationModifier modifier = run(model, nvfp4, batches);
+        for (QuantizedModule target : modifier.quantizedModules()) {
+            Tensor global = target.module().parameter("input_global_scale");
+            assertNotNull(global, target.name() + " calibrated an input global scale");
+            assertTrue(global.getFloat(0) > 0 && Float.isFinite(global.getFloat(0)), target.name());
+            assertNotNull(target.module().parameter("weight_global_scale"), target.name());
+        }
+        Tensor logits = model.call(Tensor.ofLongs(new long[] {1, 2, 3}, 1, 3), null);
+        for (float v : logits.toFloatArray()) assertTrue(Float.isFinite(v));
+    }
+
     private static final String W4A16_CHANNEL = W4A16_GROUP4.replace("strategy: group, group_size: 4", "strategy: channel");
 
     private static QuantizationModifier run(CausalLM model, String yaml, List<Batch> batches) {
