@@ -1,6 +1,7 @@
 package io.llmc4j.compress.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmc4j.compress.quantization.ActivationQdq;
 import io.llmc4j.compress.quantization.QuantizationScheme;
 import io.llmc4j.compress.quantization.TensorValues;
 import io.llmc4j.engine.io.TensorSource;
@@ -32,7 +33,7 @@ import java.util.Set;
  *               ──► Models.build                                  (every other tensor: a view of the file)
  *               ──► groups' targets − ignore resolved on the module tree (class names, names, re: regexes)
  *               ──► per quantized module: Compressor.decompress → weight cast to torch_dtype (or F32),
- *                   qparams set as parameters, QuantizedLinearForward installed when activations are quantized
+ *                   qparams set as parameters, ServedLinearForward installed when activations are quantized
  * </pre>
  *
  * A compressed weight that no group targets, or a quantized weight left without a group, is an error
@@ -114,9 +115,9 @@ public final class CompressedCheckpointReader {
         for (var p : state.entrySet()) {
             if (!p.getKey().equals(ModuleState.WEIGHT) && module.parameter(p.getKey()) == null) module.setParameter(p.getKey(), p.getValue());
         }
-        ActivationQdq input = scheme.inputActivations() == null ? null : ActivationQdq.of(name, "input", scheme.inputActivations(), module.parameters());
-        ActivationQdq output = scheme.outputActivations() == null ? null : ActivationQdq.of(name, "output", scheme.outputActivations(), module.parameters());
-        if (input != null || output != null) module.setForwardWrapper(new QuantizedLinearForward(input, output));
+        ActivationQdq input = scheme.inputActivations() == null ? null : ActivationQdqs.of(name, "input", scheme.inputActivations(), module.parameters());
+        ActivationQdq output = scheme.outputActivations() == null ? null : ActivationQdqs.of(name, "output", scheme.outputActivations(), module.parameters());
+        if (input != null || output != null) module.setForwardWrapper(new ServedLinearForward(input, output));
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * @param model              the runnable model: quantized Linears hold their dequantized weight (in the
  *                           config's {@code torch_dtype}, or F32), their qparams as parameters, and a
- *                           {@link QuantizedLinearForward} when activations are quantized
+ *                           {@link ServedLinearForward} when activations are quantized
  * @param config             the parsed {@code config.json}
  * @param quantizationConfig the parsed {@code quantization_config}
  * @param moduleSchemes      dotted module name → the scheme (with its format) it was quantized with

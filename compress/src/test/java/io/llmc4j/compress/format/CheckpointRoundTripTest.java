@@ -81,7 +81,7 @@ class CheckpointRoundTripTest {
             assertEquals(refs.stream().map(QuantizedModuleRef::name).toList(), List.copyOf(loaded.moduleSchemes().keySet()));
             assertNull(loaded.model().submodule("lm_head").forwardWrapper(), "lm_head is ignored");
             if (scheme.inputActivations() != null)
-                assertInstanceOf(QuantizedLinearForward.class, loaded.model().submodule("model.layers.0.mlp.down_proj").forwardWrapper());
+                assertInstanceOf(ServedLinearForward.class, loaded.model().submodule("model.layers.0.mlp.down_proj").forwardWrapper());
             for (QuantizedModuleRef ref : refs) assertEquals(DType.F32, loaded.model().submodule(ref.name()).parameter("weight").dtype());
             assertClose(label, expected, loaded.model().logits(ids, null), 1e-5);
             if (scheme.inputActivations() != null) {

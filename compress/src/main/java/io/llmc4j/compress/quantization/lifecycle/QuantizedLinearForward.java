@@ -1,7 +1,7 @@
 package io.llmc4j.compress.quantization.lifecycle;
 
 import io.llmc4j.compress.observers.ObservedRole;
-import io.llmc4j.compress.quantization.DynamicQParams;
+import io.llmc4j.compress.quantization.ActivationQdq;
 import io.llmc4j.compress.quantization.DynamicMode;
 import io.llmc4j.compress.quantization.QParams;
 import io.llmc4j.compress.quantization.QuantizationArgs;
@@ -63,18 +63,13 @@ public final class QuantizedLinearForward implements ForwardWrapper {
         return cachedFakeQuantized;
     }
 
+    /** QDQ with the module's current qparams (calibration updates them batch by batch); x unchanged until they exist. */
     private Tensor fakeQuantizeActivation(Tensor x, QuantizationArgs args, ObservedRole role) {
-        if (x.elementCount() == 0) return x;
-        QParams qparams;
-        if (args.dynamic() == DynamicMode.DYNAMIC) {
-            qparams = DynamicQParams.compute(x, args, null);
-        } else if (args.dynamic() == DynamicMode.LOCAL) {
-            QParams stored = target.qparams(role);
-            qparams = DynamicQParams.compute(x, args, stored == null ? null : stored.globalScale());
-        } else {
-            qparams = target.qparams(role);
-            if (qparams == null) return x;
-        }
-        return QuantizeOps.fakeQuantize(x, qparams.scale(), qparams.zeroPoint(), args, null, qparams.globalScale());
+        String base = role.baseName();
+        Module module = target.module();
+        Tensor scale = module.parameter(base + "_scale"), globalScale = module.parameter(base + "_global_scale");
+        if (args.dynamic() == DynamicMode.STATIC && scale == null || args.dynamic() == DynamicMode.LOCAL && globalScale == null) return x;
+        Tensor zeroPoint = args.dynamic() == DynamicMode.STATIC && !args.symmetric() ? module.parameter(base + "_zero_point") : null;
+        return new ActivationQdq(args, args.dynamic() == DynamicMode.STATIC ? scale : null, zeroPoint, globalScale).apply(x);
     }
 }

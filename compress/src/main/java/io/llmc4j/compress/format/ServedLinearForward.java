@@ -1,5 +1,6 @@
 package io.llmc4j.compress.format;
 
+import io.llmc4j.compress.quantization.ActivationQdq;
 import io.llmc4j.engine.nn.ForwardWrapper;
 import io.llmc4j.engine.nn.Module;
 import io.llmc4j.engine.tensor.Tensor;
@@ -14,7 +15,7 @@ import java.util.function.Function;
  * @param input  QDQ of the input activations, or null
  * @param output QDQ of the output activations, or null
  */
-public record QuantizedLinearForward(ActivationQdq input, ActivationQdq output) implements ForwardWrapper {
+public record ServedLinearForward(ActivationQdq input, ActivationQdq output) implements ForwardWrapper {
     @Override
     public Tensor apply(Module module, Tensor[] inputs, Function<Tensor[], Tensor> forward) {
         if (inputs.length == 0 || inputs[0] == null || inputs[0].isSymbolic()) return forward.apply(inputs);

@@ -1,12 +1,6 @@
-package io.llmc4j.compress.format;
+package io.llmc4j.compress.quantization;
 
-import io.llmc4j.compress.quantization.DynamicMode;
-import io.llmc4j.compress.quantization.DynamicQParams;
-import io.llmc4j.compress.quantization.QParams;
-import io.llmc4j.compress.quantization.QuantizationArgs;
-import io.llmc4j.compress.quantization.QuantizeOps;
 import io.llmc4j.engine.tensor.Tensor;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -35,21 +29,6 @@ public record ActivationQdq(QuantizationArgs args, Tensor scale, Tensor zeroPoin
             throw new IllegalArgumentException("static activation quantization needs a stored scale");
         if (args.dynamic() == DynamicMode.LOCAL && globalScale == null)
             throw new IllegalArgumentException("dynamic local activation quantization needs a stored global scale");
-    }
-
-    /**
-     * The QDQ of role {@code role} ({@code input} or {@code output}) of a module whose parameters are
-     * {@code parameters}; {@code <role>_scale}, {@code <role>_zero_point}, {@code <role>_global_scale}.
-     */
-    public static ActivationQdq of(String module, String role, QuantizationArgs args, Map<String, Tensor> parameters) {
-        boolean stored = args.dynamic() == DynamicMode.STATIC;
-        Tensor scale = stored ? ModuleState.require(module, parameters, role + "_scale", "static " + role + " quantization needs calibrated scales") : null;
-        Tensor zeroPoint = stored && !args.symmetric()
-                ? ModuleState.require(module, parameters, role + "_zero_point", "asymmetric " + role + " quantization needs zero points") : null;
-        Tensor globalScale = args.dynamic() == DynamicMode.LOCAL
-                ? ModuleState.require(module, parameters, role + "_global_scale", "dynamic local " + role + " quantization needs a global scale")
-                : parameters.get(role + "_global_scale");
-        return new ActivationQdq(args, scale, zeroPoint, globalScale);
     }
 
     /** {@code x} quantized and dequantized (a new tensor; x is not modified). */
