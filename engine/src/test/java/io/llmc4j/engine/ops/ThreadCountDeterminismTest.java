@@ -59,6 +59,8 @@ class ThreadCountDeterminismTest {
         sameOnOneAndFourThreads("gelu", k -> k.gelu(x));
         sameOnOneAndFourThreads("softmax", k -> k.softmax(x));
         sameOnOneAndFourThreads("rmsNorm", k -> k.rmsNorm(x, weight, 1e-5f));
+        Tensor large = normal(random, DType.F32, 1100, 1031);
+        sameOnOneAndFourThreads("rmsNorm, pipelined", k -> k.rmsNorm(large, weight, 1e-5f));
         sameOnOneAndFourThreads("convert", k -> k.convert(x, DType.BF16).to(DType.F32));
     }
 

@@ -153,6 +153,13 @@ class VectorKernelsTest {
         }
     }
 
+    @Test
+    void rmsNormOfAnInputBeyondTheCacheMatchesReference() {
+        Random random = new Random(SEED + 5);
+        Tensor x = normal(random, DType.F32, 1030, 1031), weight = normal(random, DType.BF16, 1031);   // pipelined path
+        assertClose(fast.rmsNorm(x, weight, 1e-5f), REFERENCE.rmsNorm(x, weight, 1e-5f), null, 4e-6, 1e-7, "large rmsNorm, seed " + (SEED + 5));
+    }
+
     @ParameterizedTest(name = "rope headDim={0}")
     @ValueSource(ints = {2, 6, 34, 64, 66, 128})
     void ropeMatchesReference(int headDim) {

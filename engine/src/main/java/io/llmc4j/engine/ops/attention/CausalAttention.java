@@ -1,12 +1,12 @@
 package io.llmc4j.engine.ops.attention;
 
 import io.llmc4j.engine.ops.Parallel;
-import io.llmc4j.engine.ops.convert.FloatLoads;
 import io.llmc4j.engine.ops.convert.TensorConversion;
+import io.llmc4j.engine.ops.memory.FloatData;
+import io.llmc4j.engine.ops.memory.Widening;
+import io.llmc4j.engine.ops.memory.Window;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import io.llmc4j.engine.ops.elementwise.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -24,14 +24,13 @@ import jdk.incubator.vector.VectorSpecies;
  * float dtype and layout. Returns {@code [batch, tokens, qHeads, headDim]}, a new contiguous F32
  * heap tensor.
  *
- * <p>Tasks are (batch, head, block of {@value #QUERY_BLOCK} queries), fixed by the sizes; each
- * output row is computed by one task in a fixed order, so results do not depend on the thread
- * count. Thread-safe.
+ * <p>Tasks are (batch, head, block of {@value #QUERY_BLOCK} queries), fixed by the sizes; a task
+ * gathers the keys and values its queries can see into arrays once, and each output row is computed
+ * by one task in a fixed order, so results do not depend on the thread count. Thread-safe.
  */
 public final class CausalAttention {
-    private static final VectorSpecies<Float> S = FloatLoads.SPECIES;
-    private static final int LANES = FloatLoads.LANES;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VectorSpecies<Float> S = Widening.SPECIES;
+    private static final int LANES = Widening.LANES;
     private static final int QUERY_BLOCK = 64;
 
     private CausalAttention() {
@@ -48,18 +47,30 @@ public final class CausalAttention {
             throw new IllegalArgumentException("attention: " + qHeads + " query heads not a multiple of " + kvHeads + " kv heads");
         if (mask != null && (mask.rank() != 2 || mask.dim(0) != batch || mask.dim(1) != tokens))
             throw new IllegalArgumentException("attention: mask " + mask.shape() + " must be [" + batch + ", " + tokens + "]");
-        Tensor qs = TensorConversion.contiguousF32(q, parallel), ks = TensorConversion.contiguousF32(k, parallel), vs = TensorConversion.contiguousF32(v, parallel);
+        FloatData qs = FloatData.of(TensorConversion.contiguousFloat(q, parallel)), ks = FloatData.of(TensorConversion.contiguousFloat(k, parallel));
+        FloatData vs = FloatData.of(TensorConversion.contiguousFloat(v, parallel));
         float[] keep = mask == null ? null : TensorConversion.toFloatArray(mask);
         Tensor out = Tensor.allocate(DType.F32, batch, tokens, qHeads, dim);
         if (out.elementCount() == 0) return out;
         Layout layout = new Layout(tokens, qHeads, kvHeads, dim, qHeads / kvHeads);
+        FloatData os = FloatData.of(out);
         int blocks = (tokens + QUERY_BLOCK - 1) / QUERY_BLOCK;
         parallel.forEach(Math.multiplyExact(batch * qHeads, blocks), task -> {
             int b = task / (qHeads * blocks), h = task / blocks % qHeads, block = task % blocks;
-            float[] scores = new float[tokens];
-            float[] row = new float[dim];
-            for (int i = block * QUERY_BLOCK, end = Math.min(tokens, i + QUERY_BLOCK); i < end; i++)
-                query(layout, qs, ks, vs, keep, scale, b, h, i, scores, row, out.segment());
+            int firstQuery = block * QUERY_BLOCK, endQuery = Math.min(tokens, firstQuery + QUERY_BLOCK);
+            // The keys and values this block can see, gathered once into [endQuery][dim] arrays.
+            float[] keys = new float[endQuery * dim], values = new float[endQuery * dim];
+            Window staging = new Window();
+            for (int j = 0; j < endQuery; j++) {
+                ks.readInto(layout.kvRow(b, j, h), dim, keys, j * dim, staging);
+                vs.readInto(layout.kvRow(b, j, h), dim, values, j * dim, staging);
+            }
+            float[] scores = new float[endQuery], query = new float[dim], row = new float[dim];
+            for (int i = firstQuery; i < endQuery; i++) {
+                qs.readInto(layout.qRow(b, i, h), dim, query, 0, staging);
+                attend(query, keys, values, keep, b * tokens, scale, i, dim, scores, row);
+                os.write(layout.qRow(b, i, h), row, 0, dim);
+            }
         });
         return out;
     }
@@ -75,27 +86,24 @@ public final class CausalAttention {
         }
     }
 
-    private static void query(Layout l, Tensor q, Tensor k, Tensor v, float[] keep, float scale, int b, int h, int i,
-                              float[] scores, float[] row, MemorySegment out) {
-        MemorySegment qs = q.segment(), ks = k.segment(), vs = v.segment();
-        long qAt = q.byteOffset() + 4 * l.qRow(b, i, h);
+    /** row := attention output of query i against keys/values {@code [0, i]} (zeros if none is visible). */
+    private static void attend(float[] query, float[] keys, float[] values, float[] keep, int maskAt, float scale, int i, int dim,
+                               float[] scores, float[] row) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j <= i; j++) {
-            boolean visible = keep == null || keep[b * l.tokens() + j] != 0;
-            float s = visible ? scale * dot(qs, qAt, ks, k.byteOffset() + 4 * l.kvRow(b, j, h), l.dim()) : Float.NEGATIVE_INFINITY;
+            boolean visible = keep == null || keep[maskAt + j] != 0;
+            float s = visible ? scale * dot(query, keys, j * dim, dim) : Float.NEGATIVE_INFINITY;
             scores[j] = s;
             max = Math.max(max, s);
         }
-        long outAt = 4 * l.qRow(b, i, h);
+        java.util.Arrays.fill(row, 0f);
         if (max == Float.NEGATIVE_INFINITY) return;   // no visible key: the row stays zero
         float sum = expInPlace(scores, i + 1, max);
-        java.util.Arrays.fill(row, 0f);
-        for (int j = 0; j <= i; j++) axpy(scores[j], vs, v.byteOffset() + 4 * l.kvRow(b, j, h), row);
+        for (int j = 0; j <= i; j++) axpy(scores[j], values, j * dim, row);
         float inverse = 1 / sum;
         int d = 0;
-        for (int end = l.dim() - l.dim() % LANES; d < end; d += LANES)
-            FloatVector.fromArray(S, row, d).mul(inverse).intoMemorySegment(out, outAt + 4L * d, LE);
-        for (; d < l.dim(); d++) out.set(Tensor.F32, outAt + 4L * d, row[d] * inverse);
+        for (int end = dim - dim % LANES; d < end; d += LANES) FloatVector.fromArray(S, row, d).mul(inverse).intoArray(row, d);
+        for (; d < dim; d++) row[d] *= inverse;
     }
 
     /** scores[j] = e^(scores[j] − max) for j < count; returns their sum. */
@@ -115,22 +123,21 @@ public final class CausalAttention {
         return sum;
     }
 
-    private static float dot(MemorySegment a, long aAt, MemorySegment b, long bAt, int n) {
+    private static float dot(float[] a, float[] b, int bAt, int n) {
         FloatVector acc = FloatVector.zero(S);
         int d = 0;
-        for (int end = n - n % LANES; d < end; d += LANES)
-            acc = FloatVector.fromMemorySegment(S, a, aAt + 4L * d, LE).fma(FloatVector.fromMemorySegment(S, b, bAt + 4L * d, LE), acc);
+        for (int end = n - n % LANES; d < end; d += LANES) acc = FloatVector.fromArray(S, a, d).fma(FloatVector.fromArray(S, b, bAt + d), acc);
         float sum = VectorMath.sum(acc);
-        for (; d < n; d++) sum = Math.fma(a.get(Tensor.F32, aAt + 4L * d), b.get(Tensor.F32, bAt + 4L * d), sum);
+        for (; d < n; d++) sum = Math.fma(a[d], b[bAt + d], sum);
         return sum;
     }
 
-    /** row += p · v[0 .. row.length). */
-    private static void axpy(float p, MemorySegment v, long vAt, float[] row) {
+    /** row += p · v[vAt ...]. */
+    private static void axpy(float p, float[] v, int vAt, float[] row) {
         int d = 0, n = row.length;
         FloatVector weight = FloatVector.broadcast(S, p);
         for (int end = n - n % LANES; d < end; d += LANES)
-            FloatVector.fromMemorySegment(S, v, vAt + 4L * d, LE).fma(weight, FloatVector.fromArray(S, row, d)).intoArray(row, d);
-        for (; d < n; d++) row[d] = Math.fma(p, v.get(Tensor.F32, vAt + 4L * d), row[d]);
+            FloatVector.fromArray(S, v, vAt + d).fma(weight, FloatVector.fromArray(S, row, d)).intoArray(row, d);
+        for (; d < n; d++) row[d] = Math.fma(p, v[vAt + d], row[d]);
     }
 }

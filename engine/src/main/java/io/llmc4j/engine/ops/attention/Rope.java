@@ -1,14 +1,14 @@
 package io.llmc4j.engine.ops.attention;
 
 import io.llmc4j.engine.ops.Parallel;
-import io.llmc4j.engine.ops.convert.FloatLoads;
 import io.llmc4j.engine.ops.convert.TensorConversion;
+import io.llmc4j.engine.ops.memory.FloatData;
+import io.llmc4j.engine.ops.memory.Widening;
+import io.llmc4j.engine.ops.memory.Window;
+import jdk.incubator.vector.VectorSpecies;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Rotary position embedding in Hugging Face's rotate_half layout ({@code apply_rotary_pos_emb}):
@@ -22,9 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Thread-safe.
  */
 public final class Rope {
-    private static final VectorSpecies<Float> S = FloatLoads.SPECIES;
-    private static final int LANES = FloatLoads.LANES;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VectorSpecies<Float> S = Widening.SPECIES;
+    private static final int LANES = Widening.LANES;
     private static final long CHUNK = 1 << 15;
 
     private Rope() {
@@ -37,41 +36,42 @@ public final class Rope {
             if (table.rank() != 3 || table.dim(0) != batch || table.dim(1) != tokens || table.dim(2) != dim)
                 throw new IllegalArgumentException("rope: cos/sin " + table.shape() + " must be [" + batch + ", " + tokens + ", " + dim + "] for x " + x.shape());
         if (dim % 2 != 0) throw new IllegalArgumentException("rope: head dim " + dim + " of x " + x.shape() + " is odd");
-        Tensor in = TensorConversion.contiguousF32(x, parallel);
-        Tensor c = TensorConversion.contiguousF32(cos, parallel), s = TensorConversion.contiguousF32(sin, parallel);
         Tensor out = Tensor.allocate(DType.F32, batch, tokens, heads, dim);
         long positions = batch * tokens;
         if (positions == 0 || heads == 0 || dim == 0) return out;
-        long perTask = Math.max(1, CHUNK / (heads * dim));
+        FloatData xs = FloatData.of(TensorConversion.contiguousFloat(x, parallel)), os = FloatData.of(out);
+        FloatData cs = FloatData.of(TensorConversion.contiguousFloat(cos, parallel)), ss = FloatData.of(TensorConversion.contiguousFloat(sin, parallel));
+        int block = Math.toIntExact(heads * dim), d = (int) dim;
+        long perTask = Math.max(1, CHUNK / block);
         parallel.forEach(Parallel.chunkCount(positions, perTask), task -> {
+            Window in = new Window(), c = new Window(), s = new Window(), result = new Window();
             long first = task * perTask, last = Math.min(positions, first + perTask);
-            for (long p = first; p < last; p++)
-                for (long h = 0; h < heads; h++) {
-                    long at = ((p * heads + h) * dim) * 4;
-                    rotate(in.segment(), in.byteOffset() + at, c.segment(), c.byteOffset() + p * dim * 4,
-                            s.segment(), s.byteOffset() + p * dim * 4, out.segment(), at, (int) dim);
-                }
+            for (long p = first; p < last; p++) {
+                xs.read(p * block, block, in);
+                cs.read(p * d, d, c);
+                ss.read(p * d, d, s);
+                os.writable(p * block, block, result);
+                for (int h = 0; h < heads; h++)
+                    rotate(in.array(), in.offset() + h * d, c.array(), c.offset(), s.array(), s.offset(), result.array(), result.offset() + h * d, d);
+                os.commit(p * block, block, result);
+            }
         });
         return out;
     }
 
-    private static void rotate(MemorySegment x, long xAt, MemorySegment cos, long cAt, MemorySegment sin, long sAt,
-                               MemorySegment out, long outAt, int dim) {
+    private static void rotate(float[] x, int xAt, float[] cos, int cAt, float[] sin, int sAt, float[] out, int outAt, int dim) {
         int half = dim / 2, i = 0;
-        long h = 4L * half;
         for (int end = half - half % LANES; i < end; i += LANES) {
-            long at = 4L * i;
-            FloatVector x1 = FloatVector.fromMemorySegment(S, x, xAt + at, LE), x2 = FloatVector.fromMemorySegment(S, x, xAt + h + at, LE);
-            FloatVector c1 = FloatVector.fromMemorySegment(S, cos, cAt + at, LE), c2 = FloatVector.fromMemorySegment(S, cos, cAt + h + at, LE);
-            FloatVector s1 = FloatVector.fromMemorySegment(S, sin, sAt + at, LE), s2 = FloatVector.fromMemorySegment(S, sin, sAt + h + at, LE);
-            x1.mul(c1).sub(x2.mul(s1)).intoMemorySegment(out, outAt + at, LE);
-            x2.mul(c2).add(x1.mul(s2)).intoMemorySegment(out, outAt + h + at, LE);
+            FloatVector x1 = FloatVector.fromArray(S, x, xAt + i), x2 = FloatVector.fromArray(S, x, xAt + half + i);
+            FloatVector c1 = FloatVector.fromArray(S, cos, cAt + i), c2 = FloatVector.fromArray(S, cos, cAt + half + i);
+            FloatVector s1 = FloatVector.fromArray(S, sin, sAt + i), s2 = FloatVector.fromArray(S, sin, sAt + half + i);
+            x1.mul(c1).sub(x2.mul(s1)).intoArray(out, outAt + i);
+            x2.mul(c2).add(x1.mul(s2)).intoArray(out, outAt + half + i);
         }
         for (; i < half; i++) {
-            long at = 4L * i;
-            float x1 = x.get(Tensor.F32, xAt + at), x2 = x.get(Tensor.F32, xAt + h + at);
-            out.set(Tensor.F32, outAt + at, x1 * cos.get(Tensor.F32, cAt + at) - x2 * sin.get(Tensor.F32, sAt + at));
-            out.set(Tensor.F32, outAt + h + at, x2 * cos.get(Tensor.F32, cAt + h + at) + x1 * sin.get(Tensor.F32, sAt + h + at));
+            float x1 = x[xAt + i], x2 = x[xAt + half + i];
+            out[outAt + i] = x1 * cos[cAt + i] - x2 * sin[sAt + i];
+            out[outAt + half + i] = x2 * cos[cAt + half + i] + x1 * sin[sAt + half + i];
         }
     }
 }

@@ -1,15 +1,12 @@
 package io.llmc4j.engine.ops.convert;
 
+import io.llmc4j.engine.ops.memory.FloatData;
+import io.llmc4j.engine.ops.memory.Widening;
+import io.llmc4j.engine.ops.memory.Window;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.FloatFormats;
 import io.llmc4j.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Bulk conversions between float32 and the 16- and 8-bit float formats, on raw little-endian memory.
@@ -17,22 +14,21 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every method converts {@code count} consecutive elements from {@code src} (starting at a byte
  * offset, or an array index) into {@code dst}. Results are bit-identical to the scalar reference
  * {@link FloatFormats} element by element: BF16 and F16 narrowing round to nearest even, FP8
- * narrowing saturates, NaN stays NaN (with {@code FloatFormats}' payload rules). BF16↔F32,
- * F16→F32 and F32→BF16 run on the Vector API; F32→F16 and the FP8 paths go element by element
- * through the JDK intrinsic / {@code FloatFormats}. Segments may be heap or native, aligned or not.
+ * narrowing saturates, NaN stays NaN. BF16↔F32 and F16→F32 run on the Vector API over Java arrays
+ * ({@link Widening}; native memory is staged with {@code MemorySegment.copy}, see {@link FloatData});
+ * F32→F16 and the FP8 paths go element by element through the JDK intrinsic / {@code FloatFormats}.
+ * Segments may be heap or native, aligned or not.
  *
  * <p>Single-threaded and stateless; callers split large conversions into chunks themselves (see
  * {@link TensorConversion}).
  */
 public final class DTypeConversions {
-    private static final VectorSpecies<Float> FLOATS = FloatLoads.SPECIES;
-    private static final int LANES = FloatLoads.LANES;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final int CHUNK = 4096;
 
     private DTypeConversions() {
     }
 
-    /** Whether {@link #toF32} accepts {@code dtype}: F32, F16, BF16, F8_E4M3, F8_E5M2. */
+    /** Whether the bulk methods accept {@code dtype}: F32, F16, BF16, F8_E4M3, F8_E5M2. */
     public static boolean isConvertibleFloat(DType dtype) {
         return switch (dtype) {
             case F32, F16, BF16, F8_E4M3, F8_E5M2 -> true;
@@ -44,8 +40,7 @@ public final class DTypeConversions {
     public static void toF32(DType from, MemorySegment src, long srcByteOffset, MemorySegment dst, long dstByteOffset, long count) {
         switch (from) {
             case F32 -> MemorySegment.copy(src, srcByteOffset, dst, dstByteOffset, 4 * count);
-            case BF16 -> bf16ToF32(src, srcByteOffset, dst, dstByteOffset, count);
-            case F16 -> f16ToF32(src, srcByteOffset, dst, dstByteOffset, count);
+            case BF16, F16 -> copy(FloatData.of(from, src, srcByteOffset), FloatData.of(DType.F32, dst, dstByteOffset), count);
             case F8_E4M3 -> {
                 for (long i = 0; i < count; i++) dst.set(Tensor.F32, dstByteOffset + 4 * i, FloatFormats.e4m3ToFloat(src.get(Tensor.I8, srcByteOffset + i)));
             }
@@ -58,17 +53,15 @@ public final class DTypeConversions {
 
     /** Widens {@code count} elements of {@code from} at {@code srcByteOffset} into {@code dst[dstIndex...]}. */
     public static void toF32(DType from, MemorySegment src, long srcByteOffset, float[] dst, int dstIndex, int count) {
-        toF32(from, src, srcByteOffset, MemorySegment.ofArray(dst), 4L * dstIndex, count);
+        if (from == DType.F32 || from == DType.BF16 || from == DType.F16) FloatData.of(from, src, srcByteOffset).readInto(0, count, dst, dstIndex, new Window());
+        else toF32(from, src, srcByteOffset, MemorySegment.ofArray(dst), 4L * dstIndex, count);
     }
 
     /** Narrows {@code count} F32 elements at {@code srcByteOffset} into {@code to} at {@code dstByteOffset}. */
     public static void fromF32(DType to, MemorySegment src, long srcByteOffset, MemorySegment dst, long dstByteOffset, long count) {
         switch (to) {
             case F32 -> MemorySegment.copy(src, srcByteOffset, dst, dstByteOffset, 4 * count);
-            case BF16 -> f32ToBf16(src, srcByteOffset, dst, dstByteOffset, count);
-            case F16 -> {
-                for (long i = 0; i < count; i++) dst.set(Tensor.I16, dstByteOffset + 2 * i, Float.floatToFloat16(src.get(Tensor.F32, srcByteOffset + 4 * i)));
-            }
+            case BF16, F16 -> copy(FloatData.of(DType.F32, src, srcByteOffset), FloatData.of(to, dst, dstByteOffset), count);
             case F8_E4M3 -> {
                 for (long i = 0; i < count; i++) dst.set(Tensor.I8, dstByteOffset + i, FloatFormats.floatToE4M3(src.get(Tensor.F32, srcByteOffset + 4 * i)));
             }
@@ -81,38 +74,29 @@ public final class DTypeConversions {
 
     /** Narrows {@code src[srcIndex...]} ({@code count} floats) into {@code to} at {@code dstByteOffset}. */
     public static void fromF32(DType to, float[] src, int srcIndex, MemorySegment dst, long dstByteOffset, int count) {
-        fromF32(to, MemorySegment.ofArray(src), 4L * srcIndex, dst, dstByteOffset, count);
+        if (to == DType.F32 || to == DType.BF16 || to == DType.F16) FloatData.of(to, dst, dstByteOffset).write(0, src, srcIndex, count);
+        else fromF32(to, MemorySegment.ofArray(src), 4L * srcIndex, dst, dstByteOffset, count);
     }
 
     /** BF16 → F32: each value is the top half of the float (exact). */
     public static void bf16ToF32(MemorySegment src, long srcByteOffset, MemorySegment dst, long dstByteOffset, long count) {
-        long i = 0;
-        for (long end = count - count % LANES; i < end; i += LANES)
-            FloatLoads.bf16(src, srcByteOffset + 2 * i).intoMemorySegment(dst, dstByteOffset + 4 * i, LE);
-        for (; i < count; i++) dst.set(Tensor.F32, dstByteOffset + 4 * i, FloatFormats.bf16ToFloat(src.get(Tensor.I16, srcByteOffset + 2 * i)));
+        copy(FloatData.of(DType.BF16, src, srcByteOffset), FloatData.of(DType.F32, dst, dstByteOffset), count);
     }
 
-    /** F16 → F32, exact (see {@link FloatLoads#f16}). */
+    /** F16 → F32, exact. */
     public static void f16ToF32(MemorySegment src, long srcByteOffset, MemorySegment dst, long dstByteOffset, long count) {
-        long i = 0;
-        for (long end = count - count % LANES; i < end; i += LANES)
-            FloatLoads.f16(src, srcByteOffset + 2 * i).intoMemorySegment(dst, dstByteOffset + 4 * i, LE);
-        for (; i < count; i++) dst.set(Tensor.F32, dstByteOffset + 4 * i, Float.float16ToFloat(src.get(Tensor.I16, srcByteOffset + 2 * i)));
+        copy(FloatData.of(DType.F16, src, srcByteOffset), FloatData.of(DType.F32, dst, dstByteOffset), count);
     }
 
     /** F32 → BF16, round to nearest even; NaN becomes the quiet NaN {@link FloatFormats#floatToBf16} gives. */
     public static void f32ToBf16(MemorySegment src, long srcByteOffset, MemorySegment dst, long dstByteOffset, long count) {
-        long i = 0;
-        for (long end = count - count % LANES; i < end; i += LANES) {
-            FloatVector f = FloatVector.fromMemorySegment(FLOATS, src, srcByteOffset + 4 * i, LE);
-            IntVector bits = f.reinterpretAsInts();
-            IntVector high = bits.lanewise(VectorOperators.LSHR, 16);
-            IntVector rounded = bits.add(high.and(1)).add(0x7FFF).lanewise(VectorOperators.LSHR, 16);
-            VectorMask<Integer> nan = f.test(VectorOperators.IS_NAN).cast(FloatLoads.INTS);
-            IntVector narrowed = rounded.blend(high.or(0x40), nan);
-            narrowed.convertShape(VectorOperators.I2S, FloatLoads.SHORTS, 0).intoMemorySegment(dst, dstByteOffset + 2 * i, LE);
-        }
-        for (; i < count; i++) dst.set(Tensor.I16, dstByteOffset + 2 * i, FloatFormats.floatToBf16(src.get(Tensor.F32, srcByteOffset + 4 * i)));
+        copy(FloatData.of(DType.F32, src, srcByteOffset), FloatData.of(DType.BF16, dst, dstByteOffset), count);
+    }
+
+    /** Copies {@code count} elements, converting from {@code from}'s dtype to {@code to}'s, in L1-sized chunks. */
+    public static void copy(FloatData from, FloatData to, long count) {
+        Window staging = new Window();
+        for (long start = 0; start < count; start += CHUNK) to.copyFrom(from, start, start, (int) Math.min(CHUNK, count - start), staging);
     }
 
     private static IllegalArgumentException unsupported(DType from, DType to) {

@@ -52,6 +52,17 @@ public final class TensorConversion {
         return convert(x, DType.F32, parallel);
     }
 
+    /**
+     * {@code x} contiguous and readable as {@code FloatData}: itself (or a contiguous copy in its
+     * own dtype) when it is F32, BF16 or F16, else a contiguous F32 copy.
+     */
+    public static Tensor contiguousFloat(Tensor x, Parallel parallel) {
+        return switch (x.dtype()) {
+            case F32, BF16, F16 -> x.contiguous();
+            default -> convert(x, DType.F32, parallel);
+        };
+    }
+
     /** The values of {@code x} (any float dtype, any layout, at most 2^31-1 elements) as a float array. */
     public static float[] toFloatArray(Tensor x) {
         if (!DTypeConversions.isConvertibleFloat(x.dtype())) return x.toFloatArray();

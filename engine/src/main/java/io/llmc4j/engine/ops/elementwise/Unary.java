@@ -1,12 +1,12 @@
 package io.llmc4j.engine.ops.elementwise;
 
 import io.llmc4j.engine.ops.Parallel;
-import io.llmc4j.engine.ops.convert.FloatLoads;
 import io.llmc4j.engine.ops.convert.TensorConversion;
+import io.llmc4j.engine.ops.memory.FloatData;
+import io.llmc4j.engine.ops.memory.Widening;
+import io.llmc4j.engine.ops.memory.Window;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,15 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Elementwise maps on the Vector API: scaling, SiLU ({@code x·sigmoid(x)}) and GELU with the tanh
  * approximation (Hugging Face {@code gelu_pytorch_tanh}: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}).
- * Inputs: any float dtype and layout; results: new contiguous F32 heap tensors. Scaling is exact
- * (one float multiplication); SiLU and GELU use the vector {@code EXP}/{@code TANH} operators and
- * match the double-precision reference to a few ulps. Thread-safe.
+ * Inputs: any dtype and layout; results: new contiguous F32 heap tensors. Scaling is exact (one float
+ * multiplication); SiLU and GELU use the vector {@code EXP}/{@code TANH} operators and match the
+ * double-precision reference to a few ulps. Thread-safe.
  */
 public final class Unary {
-    private static final VectorSpecies<Float> S = FloatLoads.SPECIES;
-    private static final int LANES = FloatLoads.LANES;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final long CHUNK = 1 << 16;
+    private static final VectorSpecies<Float> S = Widening.SPECIES;
+    private static final int LANES = Widening.LANES;
+    private static final int CHUNK = 1 << 14;
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
     private static final float GELU_CUBIC = 0.044715f;
 
@@ -32,24 +31,23 @@ public final class Unary {
     /** a · factor. */
     public static Tensor scale(Tensor a, float factor, Parallel parallel) {
         return map(a, parallel, (x, xAt, z, zAt, count) -> {
-            long i = 0;
-            for (long end = count - count % LANES; i < end; i += LANES)
-                FloatVector.fromMemorySegment(S, x, xAt + 4 * i, LE).mul(factor).intoMemorySegment(z, zAt + 4 * i, LE);
-            for (; i < count; i++) z.set(Tensor.F32, zAt + 4 * i, x.get(Tensor.F32, xAt + 4 * i) * factor);
+            int i = 0;
+            for (int end = count - count % LANES; i < end; i += LANES) FloatVector.fromArray(S, x, xAt + i).mul(factor).intoArray(z, zAt + i);
+            for (; i < count; i++) z[zAt + i] = x[xAt + i] * factor;
         });
     }
 
     /** x · sigmoid(x) = x / (1 + e^(−x)). */
     public static Tensor silu(Tensor x, Parallel parallel) {
         return map(x, parallel, (in, inAt, out, outAt, count) -> {
-            long i = 0;
-            for (long end = count - count % LANES; i < end; i += LANES) {
-                FloatVector v = FloatVector.fromMemorySegment(S, in, inAt + 4 * i, LE);
-                v.div(VectorMath.exp(v.neg()).add(1f)).intoMemorySegment(out, outAt + 4 * i, LE);
+            int i = 0;
+            for (int end = count - count % LANES; i < end; i += LANES) {
+                FloatVector v = FloatVector.fromArray(S, in, inAt + i);
+                v.div(VectorMath.exp(v.neg()).add(1f)).intoArray(out, outAt + i);
             }
             for (; i < count; i++) {
-                float v = in.get(Tensor.F32, inAt + 4 * i);
-                out.set(Tensor.F32, outAt + 4 * i, v / (VectorMath.exp(-v) + 1f));
+                float v = in[inAt + i];
+                out[outAt + i] = v / (VectorMath.exp(-v) + 1f);
             }
         });
     }
@@ -57,35 +55,39 @@ public final class Unary {
     /** GELU, tanh approximation: 0.5·v·(1 + tanh u) computed as v / (1 + e^(−2u)), which avoids cancellation near tanh u = −1. */
     public static Tensor gelu(Tensor x, Parallel parallel) {
         return map(x, parallel, (in, inAt, out, outAt, count) -> {
-            long i = 0;
-            for (long end = count - count % LANES; i < end; i += LANES) {
-                FloatVector v = FloatVector.fromMemorySegment(S, in, inAt + 4 * i, LE);
+            int i = 0;
+            for (int end = count - count % LANES; i < end; i += LANES) {
+                FloatVector v = FloatVector.fromArray(S, in, inAt + i);
                 FloatVector inner = v.mul(v).mul(v).mul(GELU_CUBIC).add(v).mul(SQRT_2_OVER_PI);
-                v.div(VectorMath.exp(inner.mul(-2f)).add(1f)).intoMemorySegment(out, outAt + 4 * i, LE);
+                v.div(VectorMath.exp(inner.mul(-2f)).add(1f)).intoArray(out, outAt + i);
             }
             for (; i < count; i++) {
-                float v = in.get(Tensor.F32, inAt + 4 * i);
+                float v = in[inAt + i];
                 float inner = (v * v * v * GELU_CUBIC + v) * SQRT_2_OVER_PI;
-                out.set(Tensor.F32, outAt + 4 * i, v / (VectorMath.exp(inner * -2f) + 1f));
+                out[outAt + i] = v / (VectorMath.exp(inner * -2f) + 1f);
             }
         });
     }
 
-    /** A kernel over {@code count} contiguous floats: input at byte {@code inAt}, output at {@code outAt}. */
+    /** A kernel over {@code count} floats: input {@code in[inAt ...]}, output {@code out[outAt ...]}. */
     @FunctionalInterface
     private interface Span {
-        void apply(MemorySegment in, long inAt, MemorySegment out, long outAt, long count);
+        void apply(float[] in, int inAt, float[] out, int outAt, int count);
     }
 
     private static Tensor map(Tensor a, Parallel parallel, Span span) {
-        Tensor in = TensorConversion.contiguousF32(a, parallel);
         Tensor out = Tensor.allocate(DType.F32, a.shape().toArray());
         long n = a.elementCount();
-        MemorySegment x = in.segment(), z = out.segment();
-        long xAt = in.byteOffset();
+        if (n == 0) return out;
+        FloatData x = FloatData.of(TensorConversion.contiguousFloat(a, parallel)), z = FloatData.of(out);
         parallel.forEach(Parallel.chunkCount(n, CHUNK), chunk -> {
-            long first = chunk * CHUNK, count = Math.min(CHUNK, n - first);
-            span.apply(x, xAt + 4 * first, z, 4 * first, count);
+            Window in = new Window(), target = new Window();
+            long start = (long) chunk * CHUNK;
+            int count = (int) Math.min(CHUNK, n - start);
+            x.read(start, count, in);
+            z.writable(start, count, target);
+            span.apply(in.array(), in.offset(), target.array(), target.offset(), count);
+            z.commit(start, count, target);
         });
         return out;
     }

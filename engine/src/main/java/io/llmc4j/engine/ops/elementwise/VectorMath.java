@@ -1,6 +1,6 @@
 package io.llmc4j.engine.ops.elementwise;
 
-import io.llmc4j.engine.ops.convert.FloatLoads;
+import io.llmc4j.engine.ops.memory.Widening;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #exp(FloatVector)}. Stateless.
  */
 public final class VectorMath {
-    private static final VectorSpecies<Float> S = FloatLoads.SPECIES;
+    private static final VectorSpecies<Float> S = Widening.SPECIES;
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;

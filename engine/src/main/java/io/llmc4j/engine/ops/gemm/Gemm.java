@@ -2,9 +2,13 @@ package io.llmc4j.engine.ops.gemm;
 
 import io.llmc4j.engine.ops.Parallel;
 import io.llmc4j.engine.ops.convert.TensorConversion;
+import io.llmc4j.engine.ops.memory.FloatData;
+import io.llmc4j.engine.ops.memory.Window;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
+import io.llmc4j.engine.tensor.Shape;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Matrix products on tensors: Linear ({@code x·Wᵀ + b}), plain and batched matmul. F32 results,
@@ -23,20 +27,28 @@ public final class Gemm {
 
     /** y = x·Wᵀ + b. x {@code [..., in]}, weight {@code [out, in]}, bias {@code [out]} or null; returns {@code [..., out]}. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias, Parallel parallel) {
-        if (x.rank() < 1) throw new IllegalArgumentException("linear: input must have a feature axis, got a scalar");
-        long in = x.shape().last();
-        if (weight.rank() != 2 || weight.dim(1) != in)
-            throw new IllegalArgumentException("linear: weight " + weight.shape() + " does not match the " + in + " input features of x " + x.shape());
-        long out = weight.dim(0);
-        if (bias != null && (bias.rank() != 1 || bias.dim(0) != out))
-            throw new IllegalArgumentException("linear: bias " + bias.shape() + " does not match the " + out + " outputs of weight " + weight.shape());
-        Tensor rows = asRows(x, in);
-        long[] outDims = x.shape().toArray();
-        outDims[outDims.length - 1] = out;
-        Tensor y = Tensor.allocate(DType.F32, outDims);
-        if (bias != null) fillRows(y, TensorConversion.toFloatArray(bias), rows.dim(0));
-        multiply(operand(rows, parallel), operand(weight, parallel).transposed(), y.segment(), y.byteOffset(), out, parallel);
+        Tensor y = Tensor.allocate(DType.F32, linearShape(x, weight, bias));
+        accumulateLinear(x, weight, bias, y, parallel);
         return y;
+    }
+
+    /**
+     * {@link #linear} into a caller-owned output: {@code out} must be a contiguous F32 tensor of shape
+     * {@code [..., out]}; its previous contents are overwritten.
+     */
+    public static void linearInto(Tensor x, Tensor weight, Tensor bias, Tensor out, Parallel parallel) {
+        long[] outDims = linearShape(x, weight, bias);
+        if (out.dtype() != DType.F32 || !out.isContiguous() || !out.shape().equals(Shape.of(outDims)))
+            throw new IllegalArgumentException("linear: output " + out.dtype() + out.shape() + " must be contiguous F32 " + Arrays.toString(outDims));
+        out.segment().asSlice(out.byteOffset(), out.byteSize()).fill((byte) 0);
+        accumulateLinear(x, weight, bias, out, parallel);
+    }
+
+    /** out (zero on entry, checked shapes) += bias + x·Wᵀ. */
+    private static void accumulateLinear(Tensor x, Tensor weight, Tensor bias, Tensor out, Parallel parallel) {
+        Tensor rows = asRows(x, x.shape().last());
+        if (bias != null) fillRows(out, TensorConversion.toFloatArray(bias), rows.dim(0));
+        multiply(operand(rows, parallel), operand(weight, parallel).transposed(), out.segment(), out.byteOffset(), weight.dim(0), parallel);
     }
 
     /** C = A·B for A {@code [M, K]}, B {@code [K, N]}; returns {@code [M, N]}. */
@@ -46,6 +58,16 @@ public final class Gemm {
         Tensor c = Tensor.allocate(DType.F32, a.dim(0), b.dim(1));
         multiply(operand(a, parallel), operand(b, parallel), c.segment(), c.byteOffset(), b.dim(1), parallel);
         return c;
+    }
+
+    /** {@link #matmul} into a caller-owned contiguous F32 {@code [M, N]} output, overwritten. */
+    public static void matmulInto(Tensor a, Tensor b, Tensor c, Parallel parallel) {
+        if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0))
+            throw new IllegalArgumentException("matmul: shapes " + a.shape() + " and " + b.shape() + " do not chain");
+        if (c.dtype() != DType.F32 || !c.isContiguous() || c.rank() != 2 || c.dim(0) != a.dim(0) || c.dim(1) != b.dim(1))
+            throw new IllegalArgumentException("matmul: output " + c.dtype() + c.shape() + " must be contiguous F32 [" + a.dim(0) + ", " + b.dim(1) + "]");
+        c.segment().asSlice(c.byteOffset(), c.byteSize()).fill((byte) 0);
+        multiply(operand(a, parallel), operand(b, parallel), c.segment(), c.byteOffset(), b.dim(1), parallel);
     }
 
     /**
@@ -80,8 +102,28 @@ public final class Gemm {
 
     /** {@code C += A·B} into F32 rows of {@code ldc} elements at byte {@code cAt} of {@code c}. */
     static void multiply(MatrixOperand a, MatrixOperand b, MemorySegment c, long cAt, long ldc, Parallel parallel) {
-        if (RowDotGemm.accepts(a, b)) RowDotGemm.multiply(a, b, c, cAt, ldc, parallel);
-        else GemmDriver.multiply(a, b, c, cAt, ldc, parallel);
+        // The kernels accumulate into a float[]: C itself when it is one (heap F32), else a staged copy.
+        FloatData target = FloatData.of(DType.F32, c, cAt);
+        int count = Math.toIntExact(Math.multiplyExact((long) a.rows(), ldc));
+        Window window = target.read(0, count, new Window());
+        int ldcInt = Math.toIntExact(ldc);
+        if (RowDotGemm.accepts(a, b)) RowDotGemm.multiply(a, b, window.array(), window.offset(), ldcInt, parallel);
+        else GemmDriver.multiply(a, b, window.array(), window.offset(), ldcInt, parallel);
+        target.commit(0, count, window);
+    }
+
+    /** The output dims of {@code linear(x, weight, bias)}, after checking that the shapes fit. */
+    private static long[] linearShape(Tensor x, Tensor weight, Tensor bias) {
+        if (x.rank() < 1) throw new IllegalArgumentException("linear: input must have a feature axis, got a scalar");
+        long in = x.shape().last();
+        if (weight.rank() != 2 || weight.dim(1) != in)
+            throw new IllegalArgumentException("linear: weight " + weight.shape() + " does not match the " + in + " input features of x " + x.shape());
+        long out = weight.dim(0);
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != out))
+            throw new IllegalArgumentException("linear: bias " + bias.shape() + " does not match the " + out + " outputs of weight " + weight.shape());
+        long[] outDims = x.shape().toArray();
+        outDims[outDims.length - 1] = out;
+        return outDims;
     }
 
     /** x as a 2-D {@code [rows, in]} tensor: itself when 2-D (any strides), else a contiguous reshape. */

@@ -1,7 +1,7 @@
 package io.llmc4j.engine.ops.gemm;
 
 import io.llmc4j.engine.ops.Parallel;
-import java.lang.foreign.MemorySegment;
+import io.llmc4j.engine.ops.memory.Window;
 
 /**
  * The cache-blocked, packed GEMM loop nest (Goto / BLIS): {@code C[M, N] += A[M, K] · B[K, N]}.
@@ -42,11 +42,8 @@ final class GemmDriver {
     private GemmDriver() {
     }
 
-    /**
-     * {@code C += A · B}: a is {@code [M, K]}, b is {@code [K, N]}, C row i starts at byte
-     * {@code cAt + i·ldc·4} of {@code c} (F32, little-endian).
-     */
-    static void multiply(MatrixOperand a, MatrixOperand b, MemorySegment c, long cAt, long ldc, Parallel parallel) {
+    /** {@code C += A · B}: a is {@code [M, K]}, b is {@code [K, N]}, C row i starts at {@code c[cAt + i·ldc]}. */
+    static void multiply(MatrixOperand a, MatrixOperand b, float[] c, int cAt, int ldc, Parallel parallel) {
         int m = a.rows(), k = a.cols(), n = b.cols();
         if (b.rows() != k) throw new IllegalArgumentException("GEMM inner sizes differ: A has " + k + " columns, B has " + b.rows() + " rows");
         if (m == 0 || n == 0 || k == 0) return;
@@ -61,7 +58,7 @@ final class GemmDriver {
     }
 
     /** One column block: its panel buffers and its task layout. */
-    private record Block(MatrixOperand a, MatrixOperand b, MemorySegment c, long cAt, long ldc, int jc, int nc,
+    private record Block(MatrixOperand a, MatrixOperand b, float[] c, int cAt, int ldc, int jc, int nc,
                          float[] panels, int bufferFloats) {
 
         int panelCount() {
@@ -88,9 +85,11 @@ final class GemmDriver {
             int pc = kBlock * KC, kc = Math.min(KC, a.cols() - pc);
             int first = task * PANELS_PER_PACK_TASK, last = Math.min(panelCount(), first + PANELS_PER_PACK_TASK);
             int buffer = (kBlock & 1) * bufferFloats;
+            float[] stage = new float[Packing.stageFloats()];
+            Window staging = new Window();
             for (int p = first; p < last; p++) {
                 int j = jc + p * MicroKernel.NR;
-                Packing.packB(b, pc, kc, j, Math.min(MicroKernel.NR, b.cols() - j), panels, buffer + p * KC * MicroKernel.NR);
+                Packing.packB(b, pc, kc, j, Math.min(MicroKernel.NR, b.cols() - j), panels, buffer + p * KC * MicroKernel.NR, stage, staging);
             }
         }
 
@@ -99,7 +98,7 @@ final class GemmDriver {
             int m = a.rows(), i0 = rowBlock * MC, mc = Math.min(MC, m - i0);
             int slivers = (mc + MicroKernel.MR - 1) / MicroKernel.MR;
             float[] packedA = scratch(PACKED_A, MC * A_STRIDE);
-            Packing.packA(a, i0, mc, pc, kc, packedA, slivers * MicroKernel.MR);
+            Packing.packA(a, i0, mc, pc, kc, packedA, slivers * MicroKernel.MR, new Window());
             int buffer = (kBlock & 1) * bufferFloats;
             float[] tile = TILE.get();
             int first = group * panelsPerGroup, last = Math.min(panelCount(), first + panelsPerGroup);
@@ -109,7 +108,7 @@ final class GemmDriver {
                 for (int s = 0; s < slivers; s++) {
                     int row = i0 + s * MicroKernel.MR, rows = Math.min(MicroKernel.MR, m - row);
                     MicroKernel.multiply(packedA, s * MicroKernel.MR * A_STRIDE, panels, bAt, kc, tile);
-                    MicroKernel.addTile(tile, c, cAt + (row * ldc + j) * 4L, ldc * 4, rows, cols);
+                    MicroKernel.addTile(tile, c, cAt + row * ldc + j, ldc, rows, cols);
                 }
             }
         }

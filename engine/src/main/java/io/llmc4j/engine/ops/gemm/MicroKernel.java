@@ -1,9 +1,6 @@
 package io.llmc4j.engine.ops.gemm;
 
-import io.llmc4j.engine.ops.convert.FloatLoads;
-import io.llmc4j.engine.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
+import io.llmc4j.engine.ops.memory.Widening;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -32,11 +29,10 @@ final class MicroKernel {
     /** Rows of C per tile. */
     static final int MR = 12;
     /** Columns of C per tile: two float vectors. */
-    static final int NR = 2 * FloatLoads.LANES;
-    private static final int LANES = FloatLoads.LANES;
-    private static final VectorSpecies<Float> S = FloatLoads.SPECIES;
+    static final int NR = 2 * Widening.LANES;
+    private static final int LANES = Widening.LANES;
+    private static final VectorSpecies<Float> S = Widening.SPECIES;
     private static final int A_STRIDE = GemmDriver.A_STRIDE;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private MicroKernel() {
     }
@@ -122,22 +118,17 @@ final class MicroKernel {
         c11_1.intoArray(tile, 11 * NR + LANES);
     }
 
-    /** C rows {@code [0, rows)}, columns {@code [0, cols)} += tile; C row r at byte {@code cAt + r·cRowBytes}. */
-    static void addTile(float[] tile, MemorySegment c, long cAt, long cRowBytes, int rows, int cols) {
+    /** C rows {@code [0, rows)}, columns {@code [0, cols)} += tile; C row r starts at {@code c[cAt + r·ldc]}. */
+    static void addTile(float[] tile, float[] c, int cAt, int ldc, int rows, int cols) {
         if (cols == NR) {
-            for (int r = 0; r < rows; r++) {
-                long at = cAt + r * cRowBytes;
+            for (int r = 0; r < rows; r++)
                 for (int v = 0; v < NR; v += LANES) {
-                    long vAt = at + 4L * v;
-                    FloatVector.fromMemorySegment(S, c, vAt, LE).add(FloatVector.fromArray(S, tile, r * NR + v)).intoMemorySegment(c, vAt, LE);
+                    int at = cAt + r * ldc + v;
+                    FloatVector.fromArray(S, c, at).add(FloatVector.fromArray(S, tile, r * NR + v)).intoArray(c, at);
                 }
-            }
         } else {
             for (int r = 0; r < rows; r++)
-                for (int j = 0; j < cols; j++) {
-                    long at = cAt + r * cRowBytes + 4L * j;
-                    c.set(Tensor.F32, at, c.get(Tensor.F32, at) + tile[r * NR + j]);
-                }
+                for (int j = 0; j < cols; j++) c[cAt + r * ldc + j] += tile[r * NR + j];
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.llmc4j.engine.ops.gemm;
 
-import io.llmc4j.engine.ops.convert.DTypeConversions;
-import io.llmc4j.engine.ops.convert.FloatLoads;
+import io.llmc4j.engine.ops.memory.Window;
 import java.util.Arrays;
 
 /**
@@ -13,19 +12,21 @@ import java.util.Arrays;
  *   packed B panel (KC × NR):  dst[k·NR + c] = B[k0 + k, j0 + c]; columns past N are zero
  * </pre>
  *
- * A operand rows that are contiguous along k are bulk-converted; B panels whose source is contiguous
- * along k (a Linear weight {@code [out, in]}, seen as Bᵀ) are transposed 16×16 in registers; other
- * layouts fall back to element copies. Stateless, thread-safe.
+ * Rows contiguous along k (A, or B given as a Linear weight {@code [out, in]} = Bᵀ) are read with
+ * bulk copies/conversions; weight columns of B are then transposed 16×16 in registers; other layouts
+ * fall back to element copies. Stateless, thread-safe (callers pass their own scratch).
  */
 final class Packing {
+    /** Depth of the weight slices staged before a transpose. */
+    private static final int STAGE_DEPTH = 256;
+
     private Packing() {
     }
 
     /** Packs {@code a[row0 .. row0+rows, k0 .. k0+kc]} into {@code dst}, zeroing rows up to {@code paddedRows}. */
-    static void packA(MatrixOperand a, int row0, int rows, int k0, int kc, float[] dst, int paddedRows) {
+    static void packA(MatrixOperand a, int row0, int rows, int k0, int kc, float[] dst, int paddedRows, Window staging) {
         if (a.colStride() == 1) {
-            for (int i = 0; i < rows; i++)
-                DTypeConversions.toF32(a.dtype(), a.segment(), a.byteAt(row0 + i, k0), dst, i * GemmDriver.A_STRIDE, kc);
+            for (int i = 0; i < rows; i++) a.data().readInto(a.index(row0 + i, k0), kc, dst, i * GemmDriver.A_STRIDE, staging);
         } else {
             for (int k = 0; k < kc; k++)
                 for (int i = 0; i < rows; i++) dst[i * GemmDriver.A_STRIDE + k] = a.get(row0 + i, k0 + k);
@@ -36,34 +37,48 @@ final class Packing {
     /** All of {@code a}, row-major with row stride {@code a.cols()}, as floats. */
     static void packRows(MatrixOperand a, float[] dst) {
         int k = a.cols();
+        Window staging = new Window();
         for (int i = 0; i < a.rows(); i++) {
             if (a.colStride() == 1) {
-                DTypeConversions.toF32(a.dtype(), a.segment(), a.byteAt(i, 0), dst, i * k, k);
+                a.data().readInto(a.index(i, 0), k, dst, i * k, staging);
             } else {
                 for (int p = 0; p < k; p++) dst[i * k + p] = a.get(i, p);
             }
         }
     }
 
-    /** Packs {@code b[k0 .. k0+kc, j0 .. j0+cols]} as one panel at {@code dst[at …]}, zeroing columns past {@code cols}. */
-    static void packB(MatrixOperand b, int k0, int kc, int j0, int cols, float[] dst, int at) {
+    /**
+     * Packs {@code b[k0 .. k0+kc, j0 .. j0+cols]} as one panel at {@code dst[at …]}, zeroing columns
+     * past {@code cols}. {@code stage} is scratch of at least {@code 16 · STAGE_DEPTH} floats.
+     */
+    static void packB(MatrixOperand b, int k0, int kc, int j0, int cols, float[] dst, int at, float[] stage, Window staging) {
         final int nr = MicroKernel.NR;
         if (b.colStride() == 1 && cols == nr) {
-            for (int k = 0; k < kc; k++) {
-                long src = b.byteAt(k0 + k, j0);
-                for (int v = 0; v < nr; v += FloatLoads.LANES)
-                    FloatLoads.load(b.dtype(), b.segment(), src + (long) v * b.dtype().byteSize()).intoArray(dst, at + k * nr + v);
-            }
+            for (int k = 0; k < kc; k++) b.data().readInto(b.index(k0 + k, j0), nr, dst, at + k * nr, staging);
             return;
         }
         int k = 0;
         if (b.rowStride() == 1 && cols == nr && Transpose16.SUPPORTED) {
-            long columnBytes = b.colStride() * b.dtype().byteSize();
-            for (; k + 16 <= kc; k += 16)
-                for (int c = 0; c < nr; c += 16)
-                    Transpose16.transpose(b.dtype(), b.segment(), b.byteAt(k0 + k, j0 + c), columnBytes, dst, at + k * nr + c, nr);
+            // 16 weight rows at a time: stage a slice of each (converted to float), then transpose.
+            for (; k + 16 <= kc; k += STAGE_DEPTH) {
+                int depth = Math.min(STAGE_DEPTH, (kc - k) / 16 * 16);
+                for (int c = 0; c < nr; c += 16) {
+                    for (int r = 0; r < 16; r++) b.data().readInto(b.index(k0 + k, j0 + c + r), depth, stage, r * STAGE_DEPTH, staging);
+                    for (int kk = 0; kk < depth; kk += 16)
+                        Transpose16.transpose(stage, kk, STAGE_DEPTH, dst, at + (k + kk) * nr + c, nr);
+                }
+                if (depth < STAGE_DEPTH) {
+                    k += depth;
+                    break;
+                }
+            }
         }
         packElements(b, k0 + k, kc - k, j0, cols, dst, at + k * nr);
+    }
+
+    /** Scratch floats {@link #packB} needs for staging. */
+    static int stageFloats() {
+        return 16 * STAGE_DEPTH;
     }
 
     private static void packElements(MatrixOperand b, int k0, int kc, int j0, int cols, float[] dst, int at) {

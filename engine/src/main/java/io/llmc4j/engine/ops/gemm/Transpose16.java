@@ -1,8 +1,6 @@
 package io.llmc4j.engine.ops.gemm;
 
-import io.llmc4j.engine.ops.convert.FloatLoads;
-import io.llmc4j.engine.tensor.DType;
-import java.lang.foreign.MemorySegment;
+import io.llmc4j.engine.ops.memory.Widening;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -10,15 +8,15 @@ import jdk.incubator.vector.FloatVector;
  * vectors. Used to pack Linear weights {@code [out, in]}, whose columns of Bᵀ are contiguous, into
  * GEMM panels, which need rows of B contiguous.
  *
- * <p>The network is four rounds of a perfect shuffle: round r pairs rows {@code i} and {@code i + 8}
- * and interleaves them element by element ({@code lo = a0 b0 a1 b1 … a7 b7}, {@code hi = a8 b8 …}).
- * Writing an element's (row, column) as 8 bits {@code i3 i2 i1 i0 j3 j2 j1 j0}, one round rotates
- * them left by one; four rounds swap row and column bits, which is the transpose. Each interleave is
- * one two-table permute ({@code selectFrom}).
+ * <p>The network is four rounds of a perfect shuffle: each round pairs rows {@code i} and
+ * {@code i + 8} and interleaves them element by element ({@code lo = a0 b0 a1 b1 … a7 b7},
+ * {@code hi = a8 b8 …}). Writing an element's (row, column) as 8 bits {@code i3 i2 i1 i0 j3 j2 j1 j0},
+ * one round rotates them left by one; four rounds swap row and column bits, which is the transpose.
+ * Each interleave is one two-table permute ({@code selectFrom}).
  */
 final class Transpose16 {
     /** True when the float species has exactly 16 lanes, the only width this class handles. */
-    static final boolean SUPPORTED = FloatLoads.LANES == 16;
+    static final boolean SUPPORTED = Widening.LANES == 16;
     private static final FloatVector LOW;
     private static final FloatVector HIGH;
 
@@ -30,35 +28,34 @@ final class Transpose16 {
             high[2 * i] = 8 + i;
             high[2 * i + 1] = 24 + i;
         }
-        LOW = SUPPORTED ? FloatVector.fromArray(FloatLoads.SPECIES, low, 0) : null;
-        HIGH = SUPPORTED ? FloatVector.fromArray(FloatLoads.SPECIES, high, 0) : null;
+        LOW = SUPPORTED ? FloatVector.fromArray(Widening.SPECIES, low, 0) : null;
+        HIGH = SUPPORTED ? FloatVector.fromArray(Widening.SPECIES, high, 0) : null;
     }
 
     private Transpose16() {
     }
 
     /**
-     * Reads 16 rows of 16 elements ({@code dtype}), row {@code i} starting at byte
-     * {@code at + i·rowBytes}, and writes column {@code t} of that block to
-     * {@code dst[d + t·dstStride …+16]}.
+     * Reads 16 rows of 16 floats, row {@code i} starting at {@code src[at + i·rowStride]}, and writes
+     * column {@code t} of that block to {@code dst[d + t·dstStride …+16]}.
      */
-    static void transpose(DType dtype, MemorySegment src, long at, long rowBytes, float[] dst, int d, int dstStride) {
-        FloatVector r0 = FloatLoads.load(dtype, src, at);
-        FloatVector r1 = FloatLoads.load(dtype, src, at + rowBytes);
-        FloatVector r2 = FloatLoads.load(dtype, src, at + 2 * rowBytes);
-        FloatVector r3 = FloatLoads.load(dtype, src, at + 3 * rowBytes);
-        FloatVector r4 = FloatLoads.load(dtype, src, at + 4 * rowBytes);
-        FloatVector r5 = FloatLoads.load(dtype, src, at + 5 * rowBytes);
-        FloatVector r6 = FloatLoads.load(dtype, src, at + 6 * rowBytes);
-        FloatVector r7 = FloatLoads.load(dtype, src, at + 7 * rowBytes);
-        FloatVector r8 = FloatLoads.load(dtype, src, at + 8 * rowBytes);
-        FloatVector r9 = FloatLoads.load(dtype, src, at + 9 * rowBytes);
-        FloatVector r10 = FloatLoads.load(dtype, src, at + 10 * rowBytes);
-        FloatVector r11 = FloatLoads.load(dtype, src, at + 11 * rowBytes);
-        FloatVector r12 = FloatLoads.load(dtype, src, at + 12 * rowBytes);
-        FloatVector r13 = FloatLoads.load(dtype, src, at + 13 * rowBytes);
-        FloatVector r14 = FloatLoads.load(dtype, src, at + 14 * rowBytes);
-        FloatVector r15 = FloatLoads.load(dtype, src, at + 15 * rowBytes);
+    static void transpose(float[] src, int at, int rowStride, float[] dst, int d, int dstStride) {
+        FloatVector r0 = FloatVector.fromArray(Widening.SPECIES, src, at);
+        FloatVector r1 = FloatVector.fromArray(Widening.SPECIES, src, at + rowStride);
+        FloatVector r2 = FloatVector.fromArray(Widening.SPECIES, src, at + 2 * rowStride);
+        FloatVector r3 = FloatVector.fromArray(Widening.SPECIES, src, at + 3 * rowStride);
+        FloatVector r4 = FloatVector.fromArray(Widening.SPECIES, src, at + 4 * rowStride);
+        FloatVector r5 = FloatVector.fromArray(Widening.SPECIES, src, at + 5 * rowStride);
+        FloatVector r6 = FloatVector.fromArray(Widening.SPECIES, src, at + 6 * rowStride);
+        FloatVector r7 = FloatVector.fromArray(Widening.SPECIES, src, at + 7 * rowStride);
+        FloatVector r8 = FloatVector.fromArray(Widening.SPECIES, src, at + 8 * rowStride);
+        FloatVector r9 = FloatVector.fromArray(Widening.SPECIES, src, at + 9 * rowStride);
+        FloatVector r10 = FloatVector.fromArray(Widening.SPECIES, src, at + 10 * rowStride);
+        FloatVector r11 = FloatVector.fromArray(Widening.SPECIES, src, at + 11 * rowStride);
+        FloatVector r12 = FloatVector.fromArray(Widening.SPECIES, src, at + 12 * rowStride);
+        FloatVector r13 = FloatVector.fromArray(Widening.SPECIES, src, at + 13 * rowStride);
+        FloatVector r14 = FloatVector.fromArray(Widening.SPECIES, src, at + 14 * rowStride);
+        FloatVector r15 = FloatVector.fromArray(Widening.SPECIES, src, at + 15 * rowStride);
         for (int round = 0; round < 4; round++) {
             FloatVector s0 = LOW.selectFrom(r0, r8), s1 = HIGH.selectFrom(r0, r8);
             FloatVector s2 = LOW.selectFrom(r1, r9), s3 = HIGH.selectFrom(r1, r9);

@@ -1,12 +1,13 @@
 package io.llmc4j.engine.ops.norm;
 
 import io.llmc4j.engine.ops.Parallel;
-import io.llmc4j.engine.ops.convert.FloatLoads;
 import io.llmc4j.engine.ops.convert.TensorConversion;
+import io.llmc4j.engine.ops.memory.FloatData;
+import io.llmc4j.engine.ops.memory.Widening;
+import io.llmc4j.engine.ops.memory.Window;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,68 +17,117 @@ import jdk.incubator.vector.VectorSpecies;
  * Hugging Face's {@code LlamaRMSNorm} does. x {@code [..., features]} (any float dtype and layout),
  * weight {@code [features]} (F32/BF16/F16); returns a new contiguous F32 heap tensor.
  *
- * <p>Each row is one task-local pass: the sum of squares in four vector accumulators (fixed order,
- * then a lane reduction and a scalar tail), then {@code x · inv · w}. Rows are grouped into tasks by
- * size only, so results do not depend on the thread count. Thread-safe.
+ * <p>Rows are grouped into tasks by size only. For inputs too large for the cache the rows of a task
+ * are software-pipelined: one pass scales row r (already in cache) and sums the squares of row r+1
+ * (streaming in), so each row is read from memory once; small inputs take two passes per row. A row's sum of squares always runs in the same order (two vector
+ * accumulators, a lane reduction, a scalar tail), so results do not depend on the thread count or
+ * on task boundaries. Thread-safe.
  */
 public final class RmsNorm {
-    private static final VectorSpecies<Float> S = FloatLoads.SPECIES;
-    private static final int LANES = FloatLoads.LANES;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VectorSpecies<Float> S = Widening.SPECIES;
+    private static final int LANES = Widening.LANES;
     private static final long CHUNK = 1 << 15;
+    /** From this size on x comes from memory rather than cache, and the pipelined pass pays. */
+    private static final long PIPELINE_ELEMENTS = 1 << 20;
 
     private RmsNorm() {
     }
 
     public static Tensor apply(Tensor x, Tensor weight, float eps, Parallel parallel) {
+        Tensor out = Tensor.allocate(DType.F32, x.shape().toArray());
+        applyInto(x, weight, eps, out, parallel);
+        return out;
+    }
+
+    /** {@link #apply} into a caller-owned contiguous F32 tensor of x's shape (overwritten). */
+    public static void applyInto(Tensor x, Tensor weight, float eps, Tensor out, Parallel parallel) {
         if (x.rank() < 1) throw new IllegalArgumentException("rmsNorm: input must have a feature axis, got a scalar");
         long n = x.shape().last();
         if (weight.rank() != 1 || weight.dim(0) != n)
             throw new IllegalArgumentException("rmsNorm: weight " + weight.shape() + " does not match the " + n + " features of x " + x.shape());
-        Tensor in = TensorConversion.contiguousF32(x, parallel);
-        Tensor out = Tensor.allocate(DType.F32, x.shape().toArray());
-        if (n == 0 || x.elementCount() == 0) return out;
+        if (out.dtype() != DType.F32 || !out.isContiguous() || !out.shape().equals(x.shape()))
+            throw new IllegalArgumentException("rmsNorm: output " + out.dtype() + out.shape() + " must be contiguous F32 " + x.shape());
+        if (n == 0 || x.elementCount() == 0) return;
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("rmsNorm: rows of " + n + " features are too long");
+        FloatData in = FloatData.of(TensorConversion.contiguousFloat(x, parallel)), target = FloatData.of(out);
         float[] w = TensorConversion.toFloatArray(weight);
         long rows = x.elementCount() / n;
-        MemorySegment src = in.segment(), dst = out.segment();
-        long srcAt = in.byteOffset();
         long rowsPerTask = Math.max(1, CHUNK / n);
+        boolean pipelined = x.elementCount() >= PIPELINE_ELEMENTS;
         parallel.forEach(Parallel.chunkCount(rows, rowsPerTask), task -> {
             long first = task * rowsPerTask, last = Math.min(rows, first + rowsPerTask);
-            for (long r = first; r < last; r++) row(src, srcAt + r * n * 4, dst, r * n * 4, w, eps);
+            Window current = new Window(), next = new Window(), result = new Window();
+            in.read(first * n, (int) n, current);
+            float sumSquares = sumSquares(current.array(), current.offset(), (int) n);
+            for (long r = first; r < last; r++) {
+                boolean more = pipelined && r + 1 < last;
+                if (more) in.read((r + 1) * n, (int) n, next);
+                target.writable(r * n, (int) n, result);
+                float inv = (float) (1.0 / Math.sqrt(sumSquares / n + eps));
+                sumSquares = scaleRow(current.array(), current.offset(), result.array(), result.offset(), w, inv,
+                        more ? next.array() : null, more ? next.offset() : 0);
+                target.commit(r * n, (int) n, result);
+                if (more) {
+                    Window done = current;
+                    current = next;
+                    next = done;
+                } else if (r + 1 < last) {
+                    in.read((r + 1) * n, (int) n, current);
+                    sumSquares = sumSquares(current.array(), current.offset(), (int) n);
+                }
+            }
         });
-        return out;
     }
 
-    /** Normalizes one row of {@code w.length} floats at byte {@code inAt} into {@code out} at {@code outAt}. */
-    static void row(MemorySegment in, long inAt, MemorySegment out, long outAt, float[] w, float eps) {
-        int n = w.length, i = 0;
-        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
-        for (int end = n - n % (4 * LANES); i < end; i += 4 * LANES) {
-            FloatVector v0 = FloatVector.fromMemorySegment(S, in, inAt + 4L * i, LE);
-            FloatVector v1 = FloatVector.fromMemorySegment(S, in, inAt + 4L * (i + LANES), LE);
-            FloatVector v2 = FloatVector.fromMemorySegment(S, in, inAt + 4L * (i + 2 * LANES), LE);
-            FloatVector v3 = FloatVector.fromMemorySegment(S, in, inAt + 4L * (i + 3 * LANES), LE);
+    /** Σ x[at + i]² for i < n, in a fixed order (two vector accumulators, then the tail). */
+    static float sumSquares(float[] x, int at, int n) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        int i = 0;
+        for (int end = n - n % (2 * LANES); i < end; i += 2 * LANES) {
+            FloatVector v0 = FloatVector.fromArray(S, x, at + i), v1 = FloatVector.fromArray(S, x, at + i + LANES);
             s0 = v0.fma(v0, s0);
             s1 = v1.fma(v1, s1);
-            s2 = v2.fma(v2, s2);
-            s3 = v3.fma(v3, s3);
+        }
+        return finishSum(x, at, n, i, s0, s1);
+    }
+
+    /**
+     * {@code y = x · inv · w} for one row and, in the same pass, {@link #sumSquares} of the next row
+     * (when {@code next} is not null): the next row streams in from memory while this one, already
+     * in cache, is scaled and written. Returns the next row's sum of squares (0 without one).
+     */
+    static float scaleRow(float[] x, int xAt, float[] y, int yAt, float[] w, float inv, float[] next, int nextAt) {
+        int n = w.length, i = 0;
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        if (next != null) {
+            for (int end = n - n % (2 * LANES); i < end; i += 2 * LANES) {
+                FloatVector v0 = FloatVector.fromArray(S, next, nextAt + i), v1 = FloatVector.fromArray(S, next, nextAt + i + LANES);
+                s0 = v0.fma(v0, s0);
+                s1 = v1.fma(v1, s1);
+                FloatVector.fromArray(S, x, xAt + i).mul(inv).mul(FloatVector.fromArray(S, w, i)).intoArray(y, yAt + i);
+                FloatVector.fromArray(S, x, xAt + i + LANES).mul(inv).mul(FloatVector.fromArray(S, w, i + LANES)).intoArray(y, yAt + i + LANES);
+            }
+        }
+        int scaled = i;
+        for (int end = n - n % LANES; scaled < end; scaled += LANES)
+            FloatVector.fromArray(S, x, xAt + scaled).mul(inv).mul(FloatVector.fromArray(S, w, scaled)).intoArray(y, yAt + scaled);
+        for (; scaled < n; scaled++) y[yAt + scaled] = x[xAt + scaled] * inv * w[scaled];
+        return next == null ? 0f : finishSum(next, nextAt, n, i, s0, s1);
+    }
+
+    /** Continues a {@link #sumSquares} from element {@code i}: remaining full vectors, lane sum, scalar tail. */
+    private static float finishSum(float[] x, int at, int n, int i, FloatVector s0, FloatVector s1) {
+        for (int end = n - n % (2 * LANES); i < end; i += 2 * LANES) {
+            FloatVector v0 = FloatVector.fromArray(S, x, at + i), v1 = FloatVector.fromArray(S, x, at + i + LANES);
+            s0 = v0.fma(v0, s0);
+            s1 = v1.fma(v1, s1);
         }
         for (int end = n - n % LANES; i < end; i += LANES) {
-            FloatVector v = FloatVector.fromMemorySegment(S, in, inAt + 4L * i, LE);
+            FloatVector v = FloatVector.fromArray(S, x, at + i);
             s0 = v.fma(v, s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float v = in.get(Tensor.F32, inAt + 4L * i);
-            sum = Math.fma(v, v, sum);
-        }
-        float inv = (float) (1.0 / Math.sqrt(sum / n + eps));
-        i = 0;
-        for (int end = n - n % LANES; i < end; i += LANES) {
-            FloatVector v = FloatVector.fromMemorySegment(S, in, inAt + 4L * i, LE);
-            v.mul(inv).mul(FloatVector.fromArray(S, w, i)).intoMemorySegment(out, outAt + 4L * i, LE);
-        }
-        for (; i < n; i++) out.set(Tensor.F32, outAt + 4L * i, in.get(Tensor.F32, inAt + 4L * i) * inv * w[i]);
+        float sum = VectorMath.sum(s0.add(s1));
+        for (; i < n; i++) sum = Math.fma(x[at + i], x[at + i], sum);
+        return sum;
     }
 }

@@ -1,26 +1,25 @@
 package io.llmc4j.engine.ops.norm;
 
 import io.llmc4j.engine.ops.Parallel;
-import io.llmc4j.engine.ops.convert.FloatLoads;
 import io.llmc4j.engine.ops.convert.TensorConversion;
+import io.llmc4j.engine.ops.memory.FloatData;
+import io.llmc4j.engine.ops.memory.Widening;
+import io.llmc4j.engine.ops.memory.Window;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import io.llmc4j.engine.ops.elementwise.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Softmax along the last axis: {@code y = e^(x − max) / Σ e^(x − max)} per row. x: any float dtype
- * and layout; returns a new contiguous F32 heap tensor. Each row is three vector passes (max, exp and
- * sum, divide) in a fixed order, so results do not depend on the thread count. Thread-safe.
+ * Softmax along the last axis: {@code y = e^(x − max) / Σ e^(x − max)} per row. x: any dtype and
+ * layout; returns a new contiguous F32 heap tensor. Each row is three vector passes (max, exp and
+ * sum, scale) in a fixed order, so results do not depend on the thread count. Thread-safe.
  */
 public final class Softmax {
-    private static final VectorSpecies<Float> S = FloatLoads.SPECIES;
-    private static final int LANES = FloatLoads.LANES;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VectorSpecies<Float> S = Widening.SPECIES;
+    private static final int LANES = Widening.LANES;
     private static final long CHUNK = 1 << 15;
 
     private Softmax() {
@@ -28,51 +27,47 @@ public final class Softmax {
 
     public static Tensor apply(Tensor x, Parallel parallel) {
         if (x.rank() < 1) throw new IllegalArgumentException("softmax: input must have an axis, got a scalar");
-        Tensor in = TensorConversion.contiguousF32(x, parallel);
         Tensor out = Tensor.allocate(DType.F32, x.shape().toArray());
         long n = x.shape().last();
         if (n == 0 || x.elementCount() == 0) return out;
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("softmax: rows of " + n + " elements are too long");
+        FloatData in = FloatData.of(TensorConversion.contiguousFloat(x, parallel)), target = FloatData.of(out);
         long rows = x.elementCount() / n;
-        MemorySegment src = in.segment(), dst = out.segment();
-        long srcAt = in.byteOffset();
         long rowsPerTask = Math.max(1, CHUNK / n);
         parallel.forEach(Parallel.chunkCount(rows, rowsPerTask), task -> {
+            Window source = new Window(), result = new Window();
             long first = task * rowsPerTask, last = Math.min(rows, first + rowsPerTask);
-            for (long r = first; r < last; r++) row(src, srcAt + r * n * 4, dst, r * n * 4, n);
+            for (long r = first; r < last; r++) {
+                in.read(r * n, (int) n, source);
+                target.writable(r * n, (int) n, result);
+                row(source.array(), source.offset(), result.array(), result.offset(), (int) n);
+                target.commit(r * n, (int) n, result);
+            }
         });
         return out;
     }
 
-    /** Softmax of {@code n} floats at byte {@code inAt} into {@code out} at byte {@code outAt}. */
-    public static void row(MemorySegment in, long inAt, MemorySegment out, long outAt, long n) {
-        float max = Float.NEGATIVE_INFINITY;
-        long i = 0;
-        if (n >= LANES) {
-            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (long end = n - n % LANES; i < end; i += LANES) m = m.max(FloatVector.fromMemorySegment(S, in, inAt + 4 * i, LE));
-            max = m.reduceLanes(VectorOperators.MAX);
+    /** Softmax of {@code x[xAt ... xAt + n)} into {@code y[yAt ...]}. */
+    public static void row(float[] x, int xAt, float[] y, int yAt, int n) {
+        int vectorEnd = n - n % LANES;
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < vectorEnd; i += LANES) m = m.max(FloatVector.fromArray(S, x, xAt + i));
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (int i = vectorEnd; i < n; i++) max = Math.max(max, x[xAt + i]);
+        FloatVector total = FloatVector.zero(S);
+        for (int i = 0; i < vectorEnd; i += LANES) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xAt + i).sub(max));
+            e.intoArray(y, yAt + i);
+            total = total.add(e);
         }
-        for (; i < n; i++) max = Math.max(max, in.get(Tensor.F32, inAt + 4 * i));
-        float sum = 0;
-        i = 0;
-        if (n >= LANES) {
-            FloatVector total = FloatVector.zero(S);
-            for (long end = n - n % LANES; i < end; i += LANES) {
-                FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(S, in, inAt + 4 * i, LE).sub(max));
-                e.intoMemorySegment(out, outAt + 4 * i, LE);
-                total = total.add(e);
-            }
-            sum = VectorMath.sum(total);
-        }
-        for (; i < n; i++) {
-            float e = VectorMath.exp(in.get(Tensor.F32, inAt + 4 * i) - max);
-            out.set(Tensor.F32, outAt + 4 * i, e);
+        float sum = VectorMath.sum(total);
+        for (int i = vectorEnd; i < n; i++) {
+            float e = VectorMath.exp(x[xAt + i] - max);
+            y[yAt + i] = e;
             sum += e;
         }
         float inverse = 1 / sum;
-        i = 0;
-        for (long end = n - n % LANES; i < end; i += LANES)
-            FloatVector.fromMemorySegment(S, out, outAt + 4 * i, LE).mul(inverse).intoMemorySegment(out, outAt + 4 * i, LE);
-        for (; i < n; i++) out.set(Tensor.F32, outAt + 4 * i, out.get(Tensor.F32, outAt + 4 * i) * inverse);
+        for (int i = 0; i < vectorEnd; i += LANES) FloatVector.fromArray(S, y, yAt + i).mul(inverse).intoArray(y, yAt + i);
+        for (int i = vectorEnd; i < n; i++) y[yAt + i] *= inverse;
     }
 }

@@ -1,0 +1,97 @@
+package io.llmc4j.engine.ops.memory;
+
+import io.llmc4j.engine.tensor.DType;
+import io.llmc4j.engine.tensor.FloatFormats;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * BF16/F16 ↔ float on Java arrays with the Vector API, bit-identical to {@link FloatFormats}
+ * element by element: BF16 widening takes the top half of the float, F16 widening is exact, BF16
+ * narrowing rounds to nearest even (NaN becomes a quiet NaN), F16 narrowing is
+ * {@code Float.floatToFloat16}. Stateless, thread-safe.
+ */
+public final class Widening {
+    /** The float species every kernel uses ({@code FloatVector.SPECIES_PREFERRED}). */
+    public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** Lanes per float vector. */
+    public static final int LANES = SPECIES.length();
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(LANES * Short.SIZE));
+
+    private Widening() {
+    }
+
+    /** {@code dst[dstAt + i] = widen(src[srcAt + i])} for i < count. */
+    public static void widen(DType dtype, short[] src, int srcAt, float[] dst, int dstAt, int count) {
+        int i = 0;
+        if (dtype == DType.BF16) {
+            for (int end = count - count % LANES; i < end; i += LANES) bf16(src, srcAt + i).intoArray(dst, dstAt + i);
+        } else if (dtype == DType.F16) {
+            for (int end = count - count % LANES; i < end; i += LANES) f16(src, srcAt + i).intoArray(dst, dstAt + i);
+        } else {
+            throw new IllegalArgumentException("widening reads BF16 or F16 bits, not " + dtype);
+        }
+        for (; i < count; i++) dst[dstAt + i] = widen(dtype, src[srcAt + i]);
+    }
+
+    /** {@code dst[dstAt + i] = narrow(src[srcAt + i])} for i < count. */
+    public static void narrow(DType dtype, float[] src, int srcAt, short[] dst, int dstAt, int count) {
+        int i = 0;
+        if (dtype == DType.BF16) {
+            for (int end = count - count % LANES; i < end; i += LANES) {
+                IntVector bits = bf16Bits(FloatVector.fromArray(SPECIES, src, srcAt + i));
+                ((ShortVector) bits.convertShape(VectorOperators.I2S, SHORTS, 0)).intoArray(dst, dstAt + i);
+            }
+            for (; i < count; i++) dst[dstAt + i] = FloatFormats.floatToBf16(src[srcAt + i]);
+        } else if (dtype == DType.F16) {
+            for (; i < count; i++) dst[dstAt + i] = Float.floatToFloat16(src[srcAt + i]);
+        } else {
+            throw new IllegalArgumentException("narrowing writes BF16 or F16 bits, not " + dtype);
+        }
+    }
+
+    /** One BF16 or F16 value as float. */
+    public static float widen(DType dtype, short bits) {
+        return dtype == DType.BF16 ? FloatFormats.bf16ToFloat(bits) : Float.float16ToFloat(bits);
+    }
+
+    /** {@link #LANES} BF16 values from {@code src[at]} as floats. */
+    public static FloatVector bf16(short[] src, int at) {
+        return wide(src, at).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /**
+     * {@link #LANES} F16 values from {@code src[at]} as floats. The exponent and mantissa bits,
+     * shifted into a float's place, read as a float 2^112 times too small; one multiplication by
+     * 2^112 fixes normals and subnormals alike. Infinities and NaNs (exponent field 31) get exponent
+     * field 255 and keep their payload.
+     */
+    public static FloatVector f16(short[] src, int at) {
+        IntVector bits = wide(src, at);
+        IntVector magnitude = bits.and(0x7FFF);
+        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+        FloatVector finite = shifted.reinterpretAsFloats().mul(0x1p112f);
+        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7C00);
+        return finite.reinterpretAsInts().blend(shifted.or(0x7F800000), special).or(sign).reinterpretAsFloats();
+    }
+
+    private static IntVector wide(short[] src, int at) {
+        return (IntVector) ShortVector.fromArray(SHORTS, src, at).convertShape(VectorOperators.ZERO_EXTEND_S2I, INTS, 0);
+    }
+
+    /** float → bf16 bits in int lanes, round to nearest even; NaN becomes a quiet NaN. */
+    private static IntVector bf16Bits(FloatVector v) {
+        IntVector bits = v.reinterpretAsInts();
+        IntVector high = bits.lanewise(VectorOperators.LSHR, 16);
+        IntVector rounded = bits.add(high.and(1)).add(0x7FFF).lanewise(VectorOperators.LSHR, 16);
+        VectorMask<Integer> nan = v.test(VectorOperators.IS_NAN).cast(INTS);
+        return rounded.blend(high.or(0x40), nan);
+    }
+}
