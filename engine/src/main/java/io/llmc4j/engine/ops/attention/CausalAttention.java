@@ -2,6 +2,7 @@ package io.llmc4j.engine.ops.attention;
 
 import io.llmc4j.engine.ops.Parallel;
 import io.llmc4j.engine.ops.convert.TensorConversion;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
@@ -110,13 +111,13 @@ public final class CausalAttention {
         int j = 0;
         FloatVector total = FloatVector.zero(S);
         for (int end = count - count % LANES; j < end; j += LANES) {
-            FloatVector e = FloatVector.fromArray(S, scores, j).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, scores, j).sub(max));
             e.intoArray(scores, j);
             total = total.add(e);
         }
-        float sum = total.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(total);
         for (; j < count; j++) {
-            scores[j] = (float) Math.exp(scores[j] - max);
+            scores[j] = VectorMath.exp(scores[j] - max);
             sum += scores[j];
         }
         return sum;
@@ -126,7 +127,7 @@ public final class CausalAttention {
         FloatVector acc = FloatVector.zero(S);
         int d = 0;
         for (int end = n - n % LANES; d < end; d += LANES) acc = FloatVector.fromArray(S, a, d).fma(FloatVector.fromArray(S, b, bAt + d), acc);
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; d < n; d++) sum = Math.fma(a[d], b[bAt + d], sum);
         return sum;
     }

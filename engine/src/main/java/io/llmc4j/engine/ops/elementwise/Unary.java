@@ -8,15 +8,16 @@ import io.llmc4j.engine.ops.memory.Window;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Elementwise maps on the Vector API: scaling, SiLU ({@code x·sigmoid(x)}) and GELU with the tanh
  * approximation (Hugging Face {@code gelu_pytorch_tanh}: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}).
- * Inputs: any dtype and layout; results: new contiguous F32 heap tensors. Scaling is exact (one float
- * multiplication); SiLU and GELU use the vector {@code EXP}/{@code TANH} operators and match the
- * double-precision reference to a few ulps. Thread-safe.
+ * GELU is evaluated as {@code x / (1 + e^(−2u))} with {@code u = √(2/π)·(x + 0.044715·x³)}, which
+ * equals {@code 0.5·x·(1 + tanh(u))}. Inputs: any dtype and layout; results: new contiguous F32 heap
+ * tensors. Scaling is exact (one float multiplication); SiLU and GELU use {@link VectorMath#exp}
+ * (reproducible bits, whatever the JIT state) and match the double-precision reference to a few
+ * ulps. Thread-safe.
  */
 public final class Unary {
     private static final VectorSpecies<Float> S = Widening.SPECIES;
@@ -43,11 +44,11 @@ public final class Unary {
             int i = 0;
             for (int end = count - count % LANES; i < end; i += LANES) {
                 FloatVector v = FloatVector.fromArray(S, in, inAt + i);
-                v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(out, outAt + i);
+                v.div(VectorMath.exp(v.neg()).add(1f)).intoArray(out, outAt + i);
             }
             for (; i < count; i++) {
                 float v = in[inAt + i];
-                out[outAt + i] = (float) (v / (1 + Math.exp(-v)));
+                out[outAt + i] = v / (1 + VectorMath.exp(-v));
             }
         });
     }
@@ -59,11 +60,12 @@ public final class Unary {
             for (int end = count - count % LANES; i < end; i += LANES) {
                 FloatVector v = FloatVector.fromArray(S, in, inAt + i);
                 FloatVector inner = v.mul(v).mul(v).mul(GELU_CUBIC).add(v).mul(SQRT_2_OVER_PI);
-                inner.lanewise(VectorOperators.TANH).add(1f).mul(v).mul(0.5f).intoArray(out, outAt + i);
+                v.div(VectorMath.exp(inner.mul(-2f)).add(1f)).intoArray(out, outAt + i);
             }
             for (; i < count; i++) {
-                double v = in[inAt + i];
-                out[outAt + i] = (float) (0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))));
+                float v = in[inAt + i];
+                float inner = (v * v * v * GELU_CUBIC + v) * SQRT_2_OVER_PI;
+                out[outAt + i] = v / (1 + VectorMath.exp(-2f * inner));
             }
         });
     }

@@ -1,6 +1,7 @@
 package io.llmc4j.engine.ops.gemm;
 
 import io.llmc4j.engine.ops.Parallel;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
 import jdk.incubator.vector.FloatVector;
@@ -69,8 +70,8 @@ final class RowDotGemm {
             acc2 = xv.fma(FloatVector.fromArray(S, w2, o2 + p), acc2);
             acc3 = xv.fma(FloatVector.fromArray(S, w3, o3 + p), acc3);
         }
-        float s0 = acc0.reduceLanes(VectorOperators.ADD), s1 = acc1.reduceLanes(VectorOperators.ADD);
-        float s2 = acc2.reduceLanes(VectorOperators.ADD), s3 = acc3.reduceLanes(VectorOperators.ADD);
+        float s0 = VectorMath.sum(acc0), s1 = VectorMath.sum(acc1);
+        float s2 = VectorMath.sum(acc2), s3 = VectorMath.sum(acc3);
         for (; p < k; p++) {
             float xv = x[xAt + p];
             s0 = Math.fma(xv, w0[o0 + p], s0);
@@ -89,7 +90,7 @@ final class RowDotGemm {
         int p = 0;
         for (int end = k - k % LANES; p < end; p += LANES)
             acc = FloatVector.fromArray(S, x, xAt + p).fma(FloatVector.fromArray(S, w, wAt + p), acc);
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; p < k; p++) sum = Math.fma(x[xAt + p], w[wAt + p], sum);
         return sum;
     }

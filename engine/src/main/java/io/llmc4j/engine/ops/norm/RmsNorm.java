@@ -1,6 +1,7 @@
 package io.llmc4j.engine.ops.norm;
 
 import io.llmc4j.engine.ops.Parallel;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import io.llmc4j.engine.ops.convert.TensorConversion;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
@@ -125,7 +126,7 @@ public final class RmsNorm {
             FloatVector v = FloatVector.fromArray(S, x, at + i);
             s0 = v.fma(v, s0);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(s0.add(s1));
         for (; i < n; i++) sum = Math.fma(x[at + i], x[at + i], sum);
         return sum;
     }

@@ -2,6 +2,7 @@ package io.llmc4j.engine.ops.norm;
 
 import io.llmc4j.engine.ops.Parallel;
 import io.llmc4j.engine.ops.convert.TensorConversion;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
@@ -55,13 +56,13 @@ public final class Softmax {
         for (int i = vectorEnd; i < n; i++) max = Math.max(max, x[xAt + i]);
         FloatVector total = FloatVector.zero(S);
         for (int i = 0; i < vectorEnd; i += LANES) {
-            FloatVector e = FloatVector.fromArray(S, x, xAt + i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xAt + i).sub(max));
             e.intoArray(y, yAt + i);
             total = total.add(e);
         }
-        float sum = total.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(total);
         for (int i = vectorEnd; i < n; i++) {
-            float e = (float) Math.exp(x[xAt + i] - max);
+            float e = VectorMath.exp(x[xAt + i] - max);
             y[yAt + i] = e;
             sum += e;
         }

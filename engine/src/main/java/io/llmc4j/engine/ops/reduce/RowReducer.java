@@ -1,6 +1,7 @@
 package io.llmc4j.engine.ops.reduce;
 
 import io.llmc4j.engine.ops.Reduction;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
@@ -76,7 +77,7 @@ record RowReducer(Reduction reduction, FloatData data) {
             }
         }
         float acc = switch (reduction) {
-            case SUM -> a0.add(a1).reduceLanes(VectorOperators.ADD);
+            case SUM -> VectorMath.sum(a0.add(a1));
             case MAX, ABS_MAX -> a0.max(a1).reduceLanes(VectorOperators.MAX);
             case MIN -> a0.min(a1).reduceLanes(VectorOperators.MIN);
         };

@@ -1,0 +1,99 @@
+package io.llmc4j.engine.ops.elementwise;
+
+import io.llmc4j.engine.ops.memory.Widening;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Lane sums and {@code e^x} for float vectors (and scalars), built only from correctly rounded IEEE operations
+ * (add, multiply, FMA, conversions), so that the result is the same bits whether the code runs
+ * interpreted, C1- or C2-compiled, and the vector lanes agree exactly with the scalar version.
+ *
+ * <p>Why not {@code VectorOperators.EXP}: compiled, it calls the platform's short-vector math
+ * library; interpreted, it falls back to {@code Math.exp} per lane. The two differ in the last bits,
+ * which made kernel results depend on JIT warm-up (and broke bit-identical reruns).
+ *
+ * <p>{@link #sum} adds lanes in a fixed tree order for the same reason: {@code reduceLanes(ADD)}
+ * may use any order, and compiled code and the interpreter do use different ones.
+ *
+ * <p>Exp method: {@code x = n·ln2 + r} (Cody–Waite split of ln2, |r| ≤ ln2/2), a degree-7 Taylor
+ * polynomial for {@code e^r} (truncation error below 1e-8 relative) in Horner form with FMAs, and
+ * scaling by {@code 2^n} in two exact steps so that subnormal results and overflow come out right.
+ * Error: about 2 ulp. NaN in, NaN out; {@code +∞ → +∞}, {@code −∞ → 0}. Stateless, thread-safe.
+ */
+public final class VectorMath {
+    private static final VectorSpecies<Float> S = Widening.SPECIES;
+    private static final float LOG2_E = 1.44269504f;
+    private static final float LN2_HIGH = 0.693359375f;
+    private static final float LN2_LOW = -2.12194440e-4f;
+    private static final float ROUNDING = 0x1.8p23f;
+    private static final float LOWEST = -104f;
+    private static final float HIGHEST = 89f;
+    private static final float C2 = 1f / 2, C3 = 1f / 6, C4 = 1f / 24, C5 = 1f / 120, C6 = 1f / 720, C7 = 1f / 5040;
+
+    private static final VectorShuffle<Float>[] HALVES = halves();
+
+    private VectorMath() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        int lanes = S.length(), steps = Integer.numberOfTrailingZeros(lanes);
+        VectorShuffle<Float>[] shuffles = new VectorShuffle[steps];
+        for (int step = 0, width = lanes / 2; step < steps; step++, width /= 2) {
+            int[] order = new int[lanes];
+            for (int i = 0; i < lanes; i++) order[i] = i ^ width;
+            shuffles[step] = VectorShuffle.fromArray(S, order, 0);
+        }
+        return shuffles;
+    }
+
+    /**
+     * Σ lanes, as a fixed tree: lane i is first added to lane i + LANES/2, then the halves of what is
+     * left, and so on. The same bits whether compiled or interpreted.
+     */
+    public static float sum(FloatVector v) {
+        for (VectorShuffle<Float> swap : HALVES) v = v.add(v.rearrange(swap));
+        return v.lane(0);
+    }
+
+    /** e^x lane by lane. */
+    public static FloatVector exp(FloatVector x) {
+        FloatVector clamped = x.max(LOWEST).min(HIGHEST);
+        FloatVector n = clamped.fma(FloatVector.broadcast(S, LOG2_E), FloatVector.broadcast(S, ROUNDING)).sub(ROUNDING);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HIGH), clamped);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LOW), r);
+        FloatVector p = r.fma(FloatVector.broadcast(S, C7), FloatVector.broadcast(S, C6));
+        p = p.fma(r, FloatVector.broadcast(S, C5));
+        p = p.fma(r, FloatVector.broadcast(S, C4));
+        p = p.fma(r, FloatVector.broadcast(S, C3));
+        p = p.fma(r, FloatVector.broadcast(S, C2));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        IntVector whole = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector half = whole.lanewise(VectorOperators.ASHR, 1);
+        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector second = whole.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(first).mul(second);
+    }
+
+    /** e^x, bit-identical to one lane of {@link #exp(FloatVector)}. */
+    public static float exp(float x) {
+        float clamped = Math.min(Math.max(x, LOWEST), HIGHEST);
+        float n = Math.fma(clamped, LOG2_E, ROUNDING) - ROUNDING;
+        float r = Math.fma(n, -LN2_HIGH, clamped);
+        r = Math.fma(n, -LN2_LOW, r);
+        float p = Math.fma(r, C7, C6);
+        p = Math.fma(p, r, C5);
+        p = Math.fma(p, r, C4);
+        p = Math.fma(p, r, C3);
+        p = Math.fma(p, r, C2);
+        p = Math.fma(p, r, 1f);
+        p = Math.fma(p, r, 1f);
+        int whole = (int) n, half = whole >> 1;
+        return p * Float.intBitsToFloat((half + 127) << 23) * Float.intBitsToFloat((whole - half + 127) << 23);
+    }
+}
