@@ -21,8 +21,8 @@ import io.llmc4j.engine.ops.memory.Window;
  *
  * <p>Edge tiles (fewer than MR rows or NR columns left) run the same kernel on zero-padded panels and
  * add only their valid part to C, so they round exactly like full tiles. The packed buffers are
- * scratch of the calling thread, reused across calls (about 4 bytes × (M·KC + 2·NC·KC)); each task
- * has its own tile.
+ * scratch of the calling thread (about 4 bytes × (M·KC + 2·NC·KC)), kept for reuse up to 32 MB each;
+ * each task has its own tile.
  *
  * <p>Blocking was tuned on AMD Zen 5 (1 MB L2): a deep KC (whole K up to 2048) means fewer passes
  * over C, which cost more than the larger panels do (measured: KC 256 → 2048 took one thread from
@@ -38,6 +38,7 @@ final class GemmDriver {
     /** Columns of B per block. */
     static final int NC = 16 * MicroKernel.NR;
     private static final int PANELS_PER_TASK = 4;
+    private static final int MAX_KEPT_FLOATS = 1 << 23;
 
     private static final ThreadLocal<float[]> PACKED_A = new ThreadLocal<>();
     private static final ThreadLocal<float[]> PACKED_B = new ThreadLocal<>();
@@ -116,12 +117,12 @@ final class GemmDriver {
         }
     }
 
+    /** The thread's scratch of at least {@code floats}; buffers above {@value #MAX_KEPT_FLOATS} floats are not kept. */
     private static float[] scratch(ThreadLocal<float[]> slot, int floats) {
         float[] buffer = slot.get();
-        if (buffer == null || buffer.length < floats) {
-            buffer = new float[floats];
-            slot.set(buffer);
-        }
+        if (buffer != null && buffer.length >= floats) return buffer;
+        buffer = new float[floats];
+        if (floats <= MAX_KEPT_FLOATS) slot.set(buffer);
         return buffer;
     }
 }
