@@ -13,7 +13,7 @@ import java.util.Random;
 
 /**
  * llmc4j GEMM against OpenBLAS {@code cblas_sgemm}, measured in the same run on the same native
- * buffers and thread count, printing GFLOPS and the ratio.
+ * input buffers and thread count, printing GFLOPS and the ratio.
  *
  * <p>Per shape {@code M×K×N}: Linear {@code C = X·Wᵀ} (X {@code [M, K]}, W {@code [N, K]}, OpenBLAS
  * NoTrans/Trans), and llmc4j with a BF16 weight (no OpenBLAS counterpart). Rounds interleave the
@@ -52,7 +52,9 @@ public final class GemmBench {
     private static void run(int m, int k, int n, Parallel parallel, Optional<OpenBlas> openBlas, Arena arena, int rounds, int warmup) throws Throwable {
         Random random = new Random(1);
         Tensor x = Tensor.allocate(arena, DType.F32, m, k), w = Tensor.allocate(arena, DType.F32, n, k);
-        Tensor wBf16 = Tensor.allocate(arena, DType.BF16, n, k), c = Tensor.allocate(arena, DType.F32, m, n);
+        // Inputs are the same native buffers for both; each library writes its usual output: a heap
+        // tensor for llmc4j (what Linear returns), a native buffer for OpenBLAS.
+        Tensor wBf16 = Tensor.allocate(arena, DType.BF16, n, k), c = Tensor.allocate(DType.F32, m, n);
         Tensor cBlas = Tensor.allocate(arena, DType.F32, m, n);
         for (long i = 0; i < x.elementCount(); i++) x.segment().set(Tensor.F32, 4 * i, (float) random.nextGaussian());
         for (long i = 0; i < w.elementCount(); i++) {

@@ -8,15 +8,16 @@ import io.llmc4j.engine.ops.memory.Window;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Elementwise maps on the Vector API: scaling, SiLU ({@code x·sigmoid(x)}) and GELU with the tanh
  * approximation (Hugging Face {@code gelu_pytorch_tanh}: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}).
- * Inputs: any dtype and layout; results: new contiguous F32 heap tensors. Scaling is exact (one float
- * multiplication); SiLU and GELU use the vector {@code EXP}/{@code TANH} operators and match the
- * double-precision reference to a few ulps. Thread-safe.
+ * GELU is evaluated as {@code x / (1 + e^(−2u))} with {@code u = √(2/π)·(x + 0.044715·x³)}, which
+ * equals {@code 0.5·x·(1 + tanh(u))}. Inputs: any dtype and layout; results: new contiguous F32 heap
+ * tensors. Scaling is exact (one float multiplication); SiLU and GELU use {@link VectorMath#exp}
+ * (reproducible bits, whatever the JIT state) and match the double-precision reference to a few
+ * ulps. Thread-safe.
  */
 public final class Unary {
     private static final VectorSpecies<Float> S = Widening.SPECIES;
@@ -47,12 +48,12 @@ public final class Unary {
             }
             for (; i < count; i++) {
                 float v = in[inAt + i];
-                out[outAt + i] = v / (VectorMath.exp(-v) + 1f);
+                out[outAt + i] = v / (1 + VectorMath.exp(-v));
             }
         });
     }
 
-    /** GELU, tanh approximation: 0.5·v·(1 + tanh u) computed as v / (1 + e^(−2u)), which avoids cancellation near tanh u = −1. */
+    /** GELU, tanh approximation. */
     public static Tensor gelu(Tensor x, Parallel parallel) {
         return map(x, parallel, (in, inAt, out, outAt, count) -> {
             int i = 0;
@@ -64,7 +65,7 @@ public final class Unary {
             for (; i < count; i++) {
                 float v = in[inAt + i];
                 float inner = (v * v * v * GELU_CUBIC + v) * SQRT_2_OVER_PI;
-                out[outAt + i] = v / (VectorMath.exp(inner * -2f) + 1f);
+                out[outAt + i] = v / (1 + VectorMath.exp(-2f * inner));
             }
         });
     }

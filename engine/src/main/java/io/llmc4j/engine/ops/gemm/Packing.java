@@ -23,15 +23,16 @@ final class Packing {
     private Packing() {
     }
 
-    /** Packs {@code a[row0 .. row0+rows, k0 .. k0+kc]} into {@code dst}, zeroing rows up to {@code paddedRows}. */
-    static void packA(MatrixOperand a, int row0, int rows, int k0, int kc, float[] dst, int paddedRows, Window staging) {
+    /** Packs {@code a[row0 .. row0+rows, k0 .. k0+kc]} at {@code dst[at …]}, zeroing rows up to {@code paddedRows}. */
+    static void packA(MatrixOperand a, int row0, int rows, int k0, int kc, float[] dst, int at, int paddedRows, Window staging) {
+        final int stride = GemmDriver.A_STRIDE;
         if (a.colStride() == 1) {
-            for (int i = 0; i < rows; i++) a.data().readInto(a.index(row0 + i, k0), kc, dst, i * GemmDriver.A_STRIDE, staging);
+            for (int i = 0; i < rows; i++) a.data().readInto(a.index(row0 + i, k0), kc, dst, at + i * stride, staging);
         } else {
             for (int k = 0; k < kc; k++)
-                for (int i = 0; i < rows; i++) dst[i * GemmDriver.A_STRIDE + k] = a.get(row0 + i, k0 + k);
+                for (int i = 0; i < rows; i++) dst[at + i * stride + k] = a.get(row0 + i, k0 + k);
         }
-        for (int i = rows; i < paddedRows; i++) Arrays.fill(dst, i * GemmDriver.A_STRIDE, i * GemmDriver.A_STRIDE + kc, 0f);
+        for (int i = rows; i < paddedRows; i++) Arrays.fill(dst, at + i * stride, at + i * stride + kc, 0f);
     }
 
     /** All of {@code a}, row-major with row stride {@code a.cols()}, as floats. */

@@ -2,6 +2,7 @@ package io.llmc4j.engine.ops.norm;
 
 import io.llmc4j.engine.ops.Parallel;
 import io.llmc4j.engine.ops.convert.TensorConversion;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;

@@ -1,6 +1,7 @@
 package io.llmc4j.engine.ops.reduce;
 
 import io.llmc4j.engine.ops.Reduction;
+import io.llmc4j.engine.ops.elementwise.VectorMath;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
