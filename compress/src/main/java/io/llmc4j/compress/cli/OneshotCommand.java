@@ -134,21 +134,19 @@ final class OneshotCommand implements Callable<Integer> {
             throw new IllegalArgumentException(outputDir + ": output directory exists and is not empty; choose another or pass --overwrite");
         if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
         Ops ops = kernels.ops();
-        {
-            Path modelDir = defaults.model(model);
-            ModifierRegistry registry = StandardModifiers.registry();
-            Recipe recipe = recipe(registry);
-            String recipeYaml = new RecipeWriter(registry).toYaml(recipe);
-            List<Map<String, Tensor>> batches = batches(defaults, modelDir, ops);
-            Oneshot.Options options = new Oneshot.Options(PipelineKind.parse(pipeline), sequentialTargets, List.of(), targetsPerSubgraph, cache(outputDir));
-            OneshotJob.Result result = OneshotJob.run(modelDir, ops, recipe, recipeYaml, batches, options, outputDir,
-                    new WriteOptions(maxShardBytes, overwrite), new StderrProgress(err));
-            ObjectNode report = report(modelDir, batches.size(), result);
-            writeReport(outputDir, report);
-            if (json) out.println(new ObjectMapper().writeValueAsString(report));
-            else out.printf(Locale.ROOT, "Wrote %s (%s, %d modules quantized) in %.1f s%n", result.checkpoint().directory(),
-                    result.checkpoint().format().value(), result.modules().size(), result.calibrationSeconds() + result.saveSeconds());
-        }
+        Path modelDir = defaults.model(model);
+        ModifierRegistry registry = StandardModifiers.registry();
+        Recipe recipe = recipe(registry);
+        String recipeYaml = new RecipeWriter(registry).toYaml(recipe);
+        List<Map<String, Tensor>> batches = batches(defaults, modelDir, ops);
+        Oneshot.Options options = new Oneshot.Options(PipelineKind.parse(pipeline), sequentialTargets, List.of(), targetsPerSubgraph, cache(outputDir));
+        OneshotJob.Result result = OneshotJob.run(modelDir, ops, recipe, recipeYaml, batches, options, outputDir,
+                new WriteOptions(maxShardBytes, overwrite), new StderrProgress(err));
+        ObjectNode report = report(modelDir, batches.size(), result);
+        writeReport(outputDir, report);
+        if (json) out.println(new ObjectMapper().writeValueAsString(report));
+        else out.printf(Locale.ROOT, "Wrote %s (%s, %d modules quantized) in %.1f s%n", result.checkpoint().directory(),
+                result.checkpoint().format().value(), result.modules().size(), result.calibrationSeconds() + result.saveSeconds());
         return 0;
     }
 
