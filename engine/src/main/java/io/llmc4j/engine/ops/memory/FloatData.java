@@ -63,6 +63,17 @@ public final class FloatData {
         return new FloatData(DType.F32, array, null, base, null, 0);
     }
 
+    /** The same data from element {@code start} on. */
+    public FloatData from(long start) {
+        if (floats != null || shorts != null) return new FloatData(dtype, floats, shorts, Math.toIntExact(arrayBase + start), null, 0);
+        return new FloatData(dtype, null, null, 0, segment, byteBase + start * dtype.byteSize());
+    }
+
+    /** Whether {@link #read} and {@link #writable} show the backing array itself (F32 in a {@code float[]}). */
+    public boolean isFloatArray() {
+        return floats != null;
+    }
+
     public DType dtype() {
         return dtype;
     }
