@@ -43,6 +43,7 @@ final class RowDotGemm {
         Packing.packRows(a, rows);
         parallel.forEach(Parallel.chunkCount(n, COLUMNS_PER_TASK), task -> {
             Window w0 = new Window(), w1 = new Window(), w2 = new Window(), w3 = new Window();
+            float[] lanes = new float[16 * LANES];
             int first = task * COLUMNS_PER_TASK, last = Math.min(n, first + COLUMNS_PER_TASK);
             int j = first;
             for (; j + 4 <= last; j += 4) {
@@ -52,8 +53,8 @@ final class RowDotGemm {
                 b.data().read(b.index(0, j + 2), k, w2);
                 b.data().read(b.index(0, j + 3), k, w3);
                 int i = 0;
-                for (; i + 4 <= m; i += 4) dot4x4(rows, i * k, k, w0, w1, w2, w3, c, cAt + i * ldc + j, ldc);
-                for (; i < m; i++) dot4(rows, i * k, k, w0, w1, w2, w3, c, cAt + i * ldc + j);
+                for (; i + 4 <= m; i += 4) dot4x4(rows, i * k, k, w0, w1, w2, w3, c, cAt + i * ldc + j, ldc, lanes);
+                for (; i < m; i++) dot4(rows, i * k, k, w0, w1, w2, w3, c, cAt + i * ldc + j, lanes);
             }
             for (; j < last; j++) {
                 b.data().read(b.index(0, j), k, w0);
@@ -66,7 +67,7 @@ final class RowDotGemm {
      * Four A rows (consecutive, {@code k} apart from {@code xAt}) against four weight rows: 16
      * accumulators, 8 loads per 16 FMAs. Each of the 16 sums runs exactly as in {@link #dot4}.
      */
-    private static void dot4x4(float[] x, int xAt, int k, Window r0, Window r1, Window r2, Window r3, float[] c, int cAt, int ldc) {
+    private static void dot4x4(float[] x, int xAt, int k, Window r0, Window r1, Window r2, Window r3, float[] c, int cAt, int ldc, float[] lanes) {
         float[] w0 = r0.array(), w1 = r1.array(), w2 = r2.array(), w3 = r3.array();
         int o0 = r0.offset(), o1 = r1.offset(), o2 = r2.offset(), o3 = r3.offset();
         FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
@@ -98,17 +99,35 @@ final class RowDotGemm {
             a32 = x3.fma(b2, a32);
             a33 = x3.fma(b3, a33);
         }
-        finish(x, xAt, p, k, w0, o0, w1, o1, w2, o2, w3, o3, a00, a01, a02, a03, c, cAt);
-        finish(x, xAt + k, p, k, w0, o0, w1, o1, w2, o2, w3, o3, a10, a11, a12, a13, c, cAt + ldc);
-        finish(x, xAt + 2 * k, p, k, w0, o0, w1, o1, w2, o2, w3, o3, a20, a21, a22, a23, c, cAt + 2 * ldc);
-        finish(x, xAt + 3 * k, p, k, w0, o0, w1, o1, w2, o2, w3, o3, a30, a31, a32, a33, c, cAt + 3 * ldc);
+        // The accumulators leave through array stores: passing vectors to a call that the JIT does not
+        // inline would box them inside the loop.
+        a00.intoArray(lanes, 0);
+        a01.intoArray(lanes, LANES);
+        a02.intoArray(lanes, 2 * LANES);
+        a03.intoArray(lanes, 3 * LANES);
+        a10.intoArray(lanes, 4 * LANES);
+        a11.intoArray(lanes, 5 * LANES);
+        a12.intoArray(lanes, 6 * LANES);
+        a13.intoArray(lanes, 7 * LANES);
+        a20.intoArray(lanes, 8 * LANES);
+        a21.intoArray(lanes, 9 * LANES);
+        a22.intoArray(lanes, 10 * LANES);
+        a23.intoArray(lanes, 11 * LANES);
+        a30.intoArray(lanes, 12 * LANES);
+        a31.intoArray(lanes, 13 * LANES);
+        a32.intoArray(lanes, 14 * LANES);
+        a33.intoArray(lanes, 15 * LANES);
+        for (int row = 0; row < 4; row++) finish(x, xAt + row * k, p, k, lanes, 4 * row * LANES, w0, o0, w1, o1, w2, o2, w3, o3, c, cAt + row * ldc);
     }
 
-    /** Lane sums, the scalar tail from {@code p}, and {@code c[cAt .. cAt+3] +=} the four dot products. */
-    private static void finish(float[] x, int xAt, int p, int k, float[] w0, int o0, float[] w1, int o1, float[] w2, int o2, float[] w3, int o3,
-                               FloatVector acc0, FloatVector acc1, FloatVector acc2, FloatVector acc3, float[] c, int cAt) {
-        float s0 = VectorMath.sum(acc0), s1 = VectorMath.sum(acc1);
-        float s2 = VectorMath.sum(acc2), s3 = VectorMath.sum(acc3);
+    /**
+     * Lane sums of four accumulators stored at {@code lanes[at …]}, the scalar tail from {@code p}, and
+     * {@code c[cAt .. cAt+3] +=} the four dot products.
+     */
+    private static void finish(float[] x, int xAt, int p, int k, float[] lanes, int at, float[] w0, int o0, float[] w1, int o1,
+                               float[] w2, int o2, float[] w3, int o3, float[] c, int cAt) {
+        float s0 = VectorMath.sum(lanes, at), s1 = VectorMath.sum(lanes, at + LANES);
+        float s2 = VectorMath.sum(lanes, at + 2 * LANES), s3 = VectorMath.sum(lanes, at + 3 * LANES);
         for (; p < k; p++) {
             float xv = x[xAt + p];
             s0 = Math.fma(xv, w0[o0 + p], s0);
@@ -122,7 +141,7 @@ final class RowDotGemm {
         c[cAt + 3] += s3;
     }
 
-    private static void dot4(float[] x, int xAt, int k, Window r0, Window r1, Window r2, Window r3, float[] c, int cAt) {
+    private static void dot4(float[] x, int xAt, int k, Window r0, Window r1, Window r2, Window r3, float[] c, int cAt, float[] lanes) {
         float[] w0 = r0.array(), w1 = r1.array(), w2 = r2.array(), w3 = r3.array();
         int o0 = r0.offset(), o1 = r1.offset(), o2 = r2.offset(), o3 = r3.offset();
         FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S), acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
@@ -134,7 +153,11 @@ final class RowDotGemm {
             acc2 = xv.fma(FloatVector.fromArray(S, w2, o2 + p), acc2);
             acc3 = xv.fma(FloatVector.fromArray(S, w3, o3 + p), acc3);
         }
-        finish(x, xAt, p, k, w0, o0, w1, o1, w2, o2, w3, o3, acc0, acc1, acc2, acc3, c, cAt);
+        acc0.intoArray(lanes, 0);
+        acc1.intoArray(lanes, LANES);
+        acc2.intoArray(lanes, 2 * LANES);
+        acc3.intoArray(lanes, 3 * LANES);
+        finish(x, xAt, p, k, lanes, 0, w0, o0, w1, o1, w2, o2, w3, o3, c, cAt);
     }
 
     private static float dot(float[] x, int xAt, float[] w, int wAt, int k) {
