@@ -17,7 +17,9 @@ import java.util.Random;
  *
  * <p>Per shape {@code M×K×N}: Linear {@code C = X·Wᵀ} (X {@code [M, K]}, W {@code [N, K]}, OpenBLAS
  * NoTrans/Trans), and llmc4j with a BF16 weight (no OpenBLAS counterpart). Rounds interleave the
- * two libraries so that machine noise hits both alike; rounds during the first
+ * two libraries so that machine noise hits both alike (with a pause after each OpenBLAS call, whose
+ * worker threads keep spinning for a while and would otherwise slow the next measurement down);
+ * rounds during the first
  * {@code --warmup-seconds} (JIT warm-up) are dropped. Reported: best and median GFLOPS over the
  * measured rounds, and the ratios llmc4j / OpenBLAS of both.
  *
@@ -26,6 +28,8 @@ import java.util.Random;
  * </pre>
  */
 public final class GemmBench {
+    private static final long OPENBLAS_SETTLE_MILLIS = 300;
+
     private GemmBench() {
     }
 
@@ -74,6 +78,9 @@ public final class GemmBench {
                 start = System.nanoTime();
                 openBlas.get().linear(x.segment(), w.segment(), cBlas.segment(), m, k, n);
                 if (keep) blas.add(flops / (System.nanoTime() - start));
+                // OpenBLAS's threads spin for a while after a call; on a small machine they would
+                // steal the cores from the next measurement.
+                Thread.sleep(OPENBLAS_SETTLE_MILLIS);
             }
             start = System.nanoTime();
             Gemm.linearInto(x, wBf16, null, c, parallel);

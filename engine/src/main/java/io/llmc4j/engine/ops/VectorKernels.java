@@ -21,6 +21,11 @@ import io.llmc4j.engine.tensor.Tensor;
  * <p>Determinism: every kernel cuts its work into tasks by problem size alone and combines partial
  * results in task order, so outputs are bit-identical whatever the pool's thread count.
  *
+ * <p>Memory: heap tensors made by {@link Tensor#allocate(DType, long...)} (typed arrays) are read and
+ * written in place through their arrays; native memory (mapped checkpoints, arenas) is staged
+ * through small per-task arrays (see {@code memory.FloatData} for why). Results are new heap
+ * tensors.
+ *
  * <p>Ownership and threads: the pool is passed in and stays owned by the caller (close it after the
  * kernels are no longer used). Input segments are read from the pool's threads, so they must not be
  * confined to one thread: heap tensors, mapped files and {@code Arena.ofShared()} / {@code ofAuto()}
@@ -32,7 +37,7 @@ import io.llmc4j.engine.tensor.Tensor;
  *   rmsNorm, softmax          → norm.RmsNorm, norm.Softmax
  *   rope, attention           → attention.Rope, attention.CausalAttention
  *   reduce                    → reduce.AxisReduction      embedding → gather.EmbeddingGather
- *   convert                   → convert.TensorConversion
+ *   convert                   → convert.TensorConversion   exp and lane sums → elementwise.VectorMath
  * </pre>
  */
 public final class VectorKernels implements Kernels {

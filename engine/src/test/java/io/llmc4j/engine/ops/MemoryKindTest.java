@@ -3,6 +3,7 @@ package io.llmc4j.engine.ops;
 import static io.llmc4j.engine.ops.KernelAssertions.assertSameBits;
 import static io.llmc4j.engine.ops.KernelAssertions.normal;
 
+import io.llmc4j.engine.ops.gemm.Gemm;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import java.lang.foreign.Arena;
@@ -77,5 +78,14 @@ class MemoryKindTest {
         sameEverywhere("embedding", new Tensor[] {w}, t -> kernels.embedding(Tensor.ofLongs(new long[] {3, 64, 0}, 3), t[0]));
         Tensor q = normal(random, DType.F32, 1, 9, 2, 16), kv = normal(random, DType.F32, 1, 9, 1, 16);
         sameEverywhere("attention", new Tensor[] {q, kv}, t -> kernels.attention(t[0], t[1], t[1], null, 0.25f));
+    }
+
+    @Test
+    void linearIntoALargeNativeOutputIsWrittenBandByBand() {
+        Random random = new Random(SEED + 1);
+        Tensor x = normal(random, DType.F32, 4100, 3), w = normal(random, DType.BF16, 4100, 3);   // 16.8 M outputs > one staged band
+        Tensor out = Tensor.allocate(arena, DType.F32, 4100, 4100);
+        Gemm.linearInto(x, w, null, out, parallel);
+        assertSameBits(out, kernels.linear(x, w, null), "native output (seed " + (SEED + 1) + ")");
     }
 }

@@ -60,6 +60,19 @@ public final class VectorMath {
         return v.lane(0);
     }
 
+    /**
+     * The same fixed tree as {@link #sum(FloatVector)} over {@code lanes[at .. at + LANES)}, in scalar
+     * code: bit-identical to summing those values as one vector.
+     */
+    public static float sum(float[] lanes, int at) {
+        int count = S.length();
+        float[] partial = new float[count];
+        System.arraycopy(lanes, at, partial, 0, count);
+        for (int width = count / 2; width >= 1; width /= 2)
+            for (int i = 0; i < width; i++) partial[i] = partial[i] + partial[i + width];
+        return partial[0];
+    }
+
     /** e^x lane by lane. */
     public static FloatVector exp(FloatVector x) {
         FloatVector clamped = x.max(LOWEST).min(HIGHEST);

@@ -22,6 +22,8 @@ import java.util.Arrays;
  * relative to {@code Σ|aᵢ·bᵢ|}). Stateless, thread-safe.
  */
 public final class Gemm {
+    private static final long STAGED_FLOATS = 1 << 24;
+
     private Gemm() {
     }
 
@@ -102,14 +104,22 @@ public final class Gemm {
 
     /** {@code C += A·B} into F32 rows of {@code ldc} elements at byte {@code cAt} of {@code c}. */
     static void multiply(MatrixOperand a, MatrixOperand b, MemorySegment c, long cAt, long ldc, Parallel parallel) {
-        // The kernels accumulate into a float[]: C itself when it is one (heap F32), else a staged copy.
+        // The kernels accumulate into a float[]: C itself when it is one (heap F32), else staged
+        // copies of at most STAGED_FLOATS, a band of rows at a time.
         FloatData target = FloatData.of(DType.F32, c, cAt);
-        int count = Math.toIntExact(Math.multiplyExact((long) a.rows(), ldc));
-        Window window = target.read(0, count, new Window());
-        int ldcInt = Math.toIntExact(ldc);
-        if (RowDotGemm.accepts(a, b)) RowDotGemm.multiply(a, b, window.array(), window.offset(), ldcInt, parallel);
-        else GemmDriver.multiply(a, b, window.array(), window.offset(), ldcInt, parallel);
-        target.commit(0, count, window);
+        int m = a.rows();
+        long bandRows = target.isFloatArray() ? m : Math.max(1, STAGED_FLOATS / Math.max(1, ldc));
+        for (int first = 0; first < m; first += (int) Math.min(bandRows, m - first)) {
+            int rows = (int) Math.min(bandRows, m - first);
+            FloatData band = target.from(first * ldc);
+            int count = Math.toIntExact(Math.multiplyExact((long) rows, ldc));
+            Window window = band.read(0, count, new Window());
+            MatrixOperand part = rows == m ? a : a.rows(first, rows);
+            int ldcInt = Math.toIntExact(ldc);
+            if (RowDotGemm.accepts(part, b)) RowDotGemm.multiply(part, b, window.array(), window.offset(), ldcInt, parallel);
+            else GemmDriver.multiply(part, b, window.array(), window.offset(), ldcInt, parallel);
+            band.commit(0, count, window);
+        }
     }
 
     /** The output dims of {@code linear(x, weight, bias)}, after checking that the shapes fit. */

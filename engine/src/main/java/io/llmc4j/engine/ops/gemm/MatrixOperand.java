@@ -25,6 +25,11 @@ record MatrixOperand(FloatData data, long rowStride, long colStride, int rows, i
         return data.dtype();
     }
 
+    /** Rows {@code [first, first + count)} of this view (no data moves). */
+    MatrixOperand rows(int first, int count) {
+        return new MatrixOperand(data.from(index(first, 0)), rowStride, colStride, count, cols);
+    }
+
     /** The transpose of this view (no data moves). */
     MatrixOperand transposed() {
         return new MatrixOperand(data, colStride, rowStride, cols, rows);

@@ -63,6 +63,17 @@ public final class FloatData {
         return new FloatData(DType.F32, array, null, base, null, 0);
     }
 
+    /** The same data from element {@code start} on. */
+    public FloatData from(long start) {
+        if (floats != null || shorts != null) return new FloatData(dtype, floats, shorts, Math.toIntExact(arrayBase + start), null, 0);
+        return new FloatData(dtype, null, null, 0, segment, byteBase + start * dtype.byteSize());
+    }
+
+    /** Whether {@link #read} and {@link #writable} show the backing array itself (F32 in a {@code float[]}). */
+    public boolean isFloatArray() {
+        return floats != null;
+    }
+
     public DType dtype() {
         return dtype;
     }
@@ -108,7 +119,7 @@ public final class FloatData {
             from.readInto(fromStart, count, floats, Math.toIntExact(arrayBase + toStart), staging);
         } else {
             Window source = from.read(fromStart, count, staging);
-            write(toStart, source.array(), source.offset(), count);
+            write(toStart, source.array(), source.offset(), count, staging);
         }
     }
 
@@ -124,11 +135,15 @@ public final class FloatData {
     /** Stores what was written through {@link #writable} (narrowing BF16/F16 to nearest even). */
     public void commit(long start, int count, Window window) {
         if (floats != null) return;
-        write(start, window.array(), window.offset(), count);
+        write(start, window.array(), window.offset(), count, window);
     }
 
     /** Elements {@code [start, start + count)} := {@code values[from ...]}, narrowed to this dtype. */
     public void write(long start, float[] values, int from, int count) {
+        write(start, values, from, count, null);
+    }
+
+    private void write(long start, float[] values, int from, int count, Window staging) {
         if (floats != null) {
             System.arraycopy(values, from, floats, Math.toIntExact(arrayBase + start), count);
         } else if (dtype == DType.F32) {
@@ -136,7 +151,7 @@ public final class FloatData {
         } else if (shorts != null) {
             Widening.narrow(dtype, values, from, shorts, Math.toIntExact(arrayBase + start), count);
         } else {
-            short[] bits = new short[count];
+            short[] bits = staging == null ? new short[count] : staging.bits(count);
             Widening.narrow(dtype, values, from, bits, 0, count);
             MemorySegment.copy(bits, 0, segment, Tensor.I16, byteBase + 2 * start, count);
         }

@@ -44,5 +44,6 @@ class VectorMathProperties {
         for (int width = lanes.length / 2; width >= 1; width /= 2)
             for (int i = 0; i < width; i++) tree[i] = tree[i] + tree[i + width];
         assertEquals(Float.floatToRawIntBits(tree[0]), Float.floatToRawIntBits(VectorMath.sum(FloatVector.fromArray(Widening.SPECIES, lanes, 0))));
+        assertEquals(Float.floatToRawIntBits(tree[0]), Float.floatToRawIntBits(VectorMath.sum(lanes, 0)));
     }
 }
