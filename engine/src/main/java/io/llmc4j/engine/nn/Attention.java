@@ -18,7 +18,7 @@ import io.llmc4j.engine.tensor.Tensor;
  * attentionMask [B, T] of 1/0 or null) → [B, T, hidden], F32. H query heads share K = H/groups key
  * and value heads. Children are looked up at every forward.
  *
- * <p>Sliding-window attention (Mistral, Qwen2 with {@code use_sliding_window}) is not implemented:
+ * <p>Sliding-window attention (Mistral, Qwen2 with {@code use_sliding_window}) is not supported yet:
  * when a window is configured, sequences longer than the window are refused (shorter ones are
  * unaffected by the window, so their result is exact).
  */
