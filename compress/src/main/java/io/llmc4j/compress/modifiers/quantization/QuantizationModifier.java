@@ -17,6 +17,7 @@ import io.llmc4j.engine.nn.CausalLM;
 import io.llmc4j.engine.nn.Linear;
 import io.llmc4j.engine.nn.Module;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 
@@ -42,6 +43,7 @@ public final class QuantizationModifier extends Modifier {
     private final QuantizationModifierArgs args;
     private final QuantizationCalibration calibration = new QuantizationCalibration(ObserverRegistry.standard());
     private final List<QuantizedModule> modules = new ArrayList<>();
+    private final List<QuantizedLinearForward> forwards = new ArrayList<>();
     private final List<String> ignored = new ArrayList<>();
     private List<QuantizationScheme> schemes = List.of();
 
@@ -87,8 +89,10 @@ public final class QuantizationModifier extends Modifier {
             QuantizationScheme scheme = schemes.get(group);
             GroupDivisibility.check(name, linear, scheme);
             QuantizedModule target = new QuantizedModule(name, linear, scheme);
-            linear.setForwardWrapper(new QuantizedLinearForward(target, linear.ops()));
+            QuantizedLinearForward forward = new QuantizedLinearForward(target, linear.ops());
+            linear.setForwardWrapper(forward);
             modules.add(target);
+            forwards.add(forward);
         }
         if (modules.isEmpty())
             throw new QuantizationConfigException("targets", "no Linear module matches the targets " + schemes.stream().map(QuantizationScheme::targets).toList()
@@ -107,12 +111,33 @@ public final class QuantizationModifier extends Modifier {
             case CALIBRATION_EPOCH_START -> {
                 if (!started()) startCalibration();
             }
+            case SEQUENTIAL_EPOCH_END -> {
+                if (eventArgs.subgraph() != null) releaseFinishedWeights(eventArgs.subgraph().moduleNames());
+            }
             case CALIBRATION_EPOCH_END -> {
                 if (started() && !ended()) endCalibration();
+                forwards.forEach(QuantizedLinearForward::releaseCachedWeight);
             }
             default -> {
             }
         }
+    }
+
+    /**
+     * Subgraphs run in order, so when subgraph k's calibration pass ends, modules outside it belong to
+     * finished subgraphs: their cached fake-quantized weights are released (bounded memory).
+     */
+    private void releaseFinishedWeights(Collection<String> subgraphModules) {
+        for (int i = 0; i < modules.size(); i++) {
+            String name = modules.get(i).name();
+            boolean inSubgraph = subgraphModules.stream().anyMatch(m -> name.equals(m) || name.startsWith(m + "."));
+            if (!inSubgraph) forwards.get(i).releaseCachedWeight();
+        }
+    }
+
+    /** The quantized forwards, in {@link #quantizedModules()} order. */
+    public List<QuantizedLinearForward> quantizedForwards() {
+        return Collections.unmodifiableList(forwards);
     }
 
     private void startCalibration() {

@@ -22,7 +22,9 @@ import java.util.function.Function;
  * </pre>
  *
  * Active once the module's qparams exist (status CALIBRATION or later); before that, and for
- * symbolic (traced) inputs, the plain forward runs. It is a {@link ForwardWrapper}, so it keeps
+ * symbolic (traced) inputs, the plain forward runs. The fake-quantized weight (in the weight's dtype)
+ * is cached between forwards; the owner releases it when the module's subgraph is done, so a
+ * sequential run holds at most two subgraphs' worth. It is a {@link ForwardWrapper}, so it keeps
  * working while hooks are disabled (the sequential pipeline's propagation pass). Not thread-safe.
  */
 public final class QuantizedLinearForward implements ForwardWrapper {
@@ -48,6 +50,18 @@ public final class QuantizedLinearForward implements ForwardWrapper {
         Tensor y = ops.linear(x, weightForForward(module), module.parameter("bias"));
         QuantizationArgs outputArgs = target.args(ObservedRole.OUTPUT);
         return outputArgs == null ? y : fakeQuantizeActivation(y, outputArgs, ObservedRole.OUTPUT);
+    }
+
+    /** Drops the cached fake-quantized weight (it is recomputed on the next forward). */
+    public void releaseCachedWeight() {
+        cachedWeight = null;
+        cachedScale = null;
+        cachedFakeQuantized = null;
+    }
+
+    /** Whether a fake-quantized weight is cached. */
+    public boolean hasCachedWeight() {
+        return cachedFakeQuantized != null;
     }
 
     private Tensor weightForForward(Module module) {

@@ -105,6 +105,7 @@ class QuantizationModifierEndToEndTest {
             assertEquals(target.module().parameter("weight").dim(0), qparams.scale().dim(0), "one scale per output channel");
             assertFalse(target.module().hasHooks(), "calibration hooks are removed at the end");
         }
+        assertTrue(modifier.quantizedForwards().stream().noneMatch(f -> f.hasCachedWeight()), "cached fake-quantized weights are released after calibration");
         // The forward of a quantized Linear equals a plain Linear over the fake-quantized weight.
         QuantizedModule first = modifier.quantizedModules().getFirst();
         Tensor weight = first.module().parameter("weight");
