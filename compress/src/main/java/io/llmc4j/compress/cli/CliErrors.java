@@ -1,5 +1,9 @@
 package io.llmc4j.compress.cli;
 
+import io.llmc4j.compress.format.FormatException;
+import io.llmc4j.engine.fx.TraceException;
+import io.llmc4j.engine.io.npy.NpyException;
+import io.llmc4j.engine.io.safetensors.SafetensorsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -17,11 +21,17 @@ final class CliErrors {
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
     }
 
+    /**
+     * Whether the failure is the input's fault (a file, key, value or model the user gave): exit code 3.
+     * Failures while running (pipeline, lifecycle, graph execution) are not.
+     */
     static boolean isBadInput(Throwable exception) {
         return exception instanceof IllegalArgumentException
                 || exception instanceof IOException
                 || exception instanceof UncheckedIOException
-                || exception.getClass().getSimpleName().endsWith("Exception") && exception.getClass().getPackageName().startsWith("io.llmc4j")
-                && !(exception instanceof IllegalStateException);
+                || exception instanceof SafetensorsException
+                || exception instanceof NpyException
+                || exception instanceof FormatException
+                || exception instanceof TraceException;
     }
 }
