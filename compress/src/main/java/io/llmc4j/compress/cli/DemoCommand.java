@@ -58,7 +58,8 @@ final class DemoCommand implements Callable<Integer> {
         Ops ops = kernels.ops();
         Path modelDir = defaults.model(DefaultResources.DEFAULT);
         Path dataset = defaults.dataset(DefaultResources.DEFAULT, ops);
-        int total = TokenDatasets.read(dataset, maxSeqLength, 0, null, LoadedModel.readConfig(modelDir)).size();
+        CalibrationDataset all = TokenDatasets.read(dataset, maxSeqLength, 0, null, LoadedModel.readConfig(modelDir));
+        int total = all.size();
         int calibration = Math.min(calibrationSamples, Math.max(1, total / 2));
         int evaluation = Math.min(evalSamples, total - calibration);
         List<String> args = new ArrayList<>(List.of("oneshot", "--model", modelDir.toString(), "--dataset", dataset.toString(),
@@ -67,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
         int code = spec.commandLine().getParent().execute(args.toArray(String[]::new));
         if (code != 0) return code;
         Path checkpoint = root.environment().resolve(output);
-        CalibrationDataset heldOut = TokenDatasets.read(dataset, maxSeqLength, total - evaluation, evaluation, LoadedModel.readConfig(modelDir));
+        CalibrationDataset heldOut = new CalibrationDataset(all.sequences().subList(total - evaluation, total));
         Evaluator evaluator = new Evaluator(4, 0);
         try (LoadedModel original = ModelLoaders.open(modelDir, ops); LoadedModel compressed = ModelLoaders.open(checkpoint, ops)) {
             EvalResult base = evaluator.evaluate(original.model(), null, heldOut);

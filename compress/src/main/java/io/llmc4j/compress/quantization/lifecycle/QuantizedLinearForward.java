@@ -6,7 +6,6 @@ import io.llmc4j.compress.quantization.DynamicMode;
 import io.llmc4j.compress.quantization.QParams;
 import io.llmc4j.compress.quantization.QuantizationArgs;
 import io.llmc4j.compress.quantization.QuantizationStatus;
-import io.llmc4j.compress.quantization.QuantizeOps;
 import io.llmc4j.engine.nn.ForwardWrapper;
 import io.llmc4j.engine.nn.Module;
 import io.llmc4j.engine.ops.Ops;
@@ -69,8 +68,7 @@ public final class QuantizedLinearForward implements ForwardWrapper {
         QParams qparams = target.args(ObservedRole.WEIGHT) == null ? null : target.qparams(ObservedRole.WEIGHT);
         if (qparams == null) return weight;
         if (weight != cachedWeight || qparams.scale() != cachedScale) {
-            cachedFakeQuantized = QuantizeOps.fakeQuantize(weight, qparams.scale(), qparams.zeroPoint(), target.args(ObservedRole.WEIGHT),
-                    module.parameter("weight_g_idx"), qparams.globalScale());
+            cachedFakeQuantized = target.fakeQuantizedWeight();
             cachedWeight = weight;
             cachedScale = qparams.scale();
         }

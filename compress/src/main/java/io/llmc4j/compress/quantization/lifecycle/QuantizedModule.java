@@ -6,6 +6,7 @@ import io.llmc4j.compress.quantization.QParams;
 import io.llmc4j.compress.quantization.QuantizationArgs;
 import io.llmc4j.compress.quantization.QuantizationScheme;
 import io.llmc4j.compress.quantization.QuantizationStatus;
+import io.llmc4j.compress.quantization.QuantizeOps;
 import io.llmc4j.engine.nn.Module;
 import io.llmc4j.engine.tensor.Tensor;
 import java.util.EnumMap;
@@ -92,6 +93,14 @@ public final class QuantizedModule {
         Tensor scale = module.parameter(base + "_scale");
         if (scale == null) return null;
         return new QParams(scale, module.parameter(base + "_zero_point"), module.parameter(base + "_global_scale"));
+    }
+
+    /** The weight quantized and dequantized with the stored qparams, or null before they exist. */
+    public Tensor fakeQuantizedWeight() {
+        QParams weightQParams = scheme.weights() == null ? null : qparams(ObservedRole.WEIGHT);
+        if (weightQParams == null) return null;
+        return QuantizeOps.fakeQuantize(module.parameter("weight"), weightQParams.scale(), weightQParams.zeroPoint(), scheme.weights(),
+                module.parameter("weight_g_idx"), weightQParams.globalScale());
     }
 
     @Override
