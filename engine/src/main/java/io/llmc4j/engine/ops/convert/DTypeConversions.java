@@ -1,6 +1,7 @@
 package io.llmc4j.engine.ops.convert;
 
 import io.llmc4j.engine.ops.memory.FloatData;
+import io.llmc4j.engine.ops.memory.Fp8Widening;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
 import io.llmc4j.engine.tensor.DType;
@@ -13,11 +14,15 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Every method converts {@code count} consecutive elements from {@code src} (starting at a byte
  * offset, or an array index) into {@code dst}. Results are bit-identical to the scalar reference
- * {@link FloatFormats} element by element: BF16 and F16 narrowing round to nearest even, FP8
- * narrowing saturates, NaN stays NaN. BF16↔F32 and F16→F32 run on the Vector API over Java arrays
- * ({@link Widening}; native memory is staged with {@code MemorySegment.copy}, see {@link FloatData});
- * F32→F16 and the FP8 paths go element by element through the JDK intrinsic / {@code FloatFormats}.
- * Segments may be heap or native, aligned or not.
+ * element by element: {@link FloatFormats} for BF16 and FP8, the JDK's {@code Float.floatToFloat16}
+ * / {@code float16ToFloat} for F16. BF16 and F16 narrowing round to nearest even, FP8 narrowing
+ * saturates, NaN stays NaN.
+ *
+ * <p>All paths run vectorized over Java arrays: BF16/F16 in {@link Widening}, FP8 E4M3/E5M2 in
+ * {@link Fp8Widening}. Native memory, and heap memory not backed by an array of the element type,
+ * is staged in chunks of {@value #CHUNK} elements (L1-sized) with {@code MemorySegment.copy}, and
+ * never read by Vector API loads directly (see {@link FloatData} for why). Segments may be heap or
+ * native, aligned or not.
  *
  * <p>Single-threaded and stateless; callers split large conversions into chunks themselves (see
  * {@link TensorConversion}).
@@ -41,12 +46,7 @@ public final class DTypeConversions {
         switch (from) {
             case F32 -> MemorySegment.copy(src, srcByteOffset, dst, dstByteOffset, 4 * count);
             case BF16, F16 -> copy(FloatData.of(from, src, srcByteOffset), FloatData.of(DType.F32, dst, dstByteOffset), count);
-            case F8_E4M3 -> {
-                for (long i = 0; i < count; i++) dst.set(Tensor.F32, dstByteOffset + 4 * i, FloatFormats.e4m3ToFloat(src.get(Tensor.I8, srcByteOffset + i)));
-            }
-            case F8_E5M2 -> {
-                for (long i = 0; i < count; i++) dst.set(Tensor.F32, dstByteOffset + 4 * i, FloatFormats.e5m2ToFloat(src.get(Tensor.I8, srcByteOffset + i)));
-            }
+            case F8_E4M3, F8_E5M2 -> fp8ToF32(from, src, srcByteOffset, FloatData.of(DType.F32, dst, dstByteOffset), count);
             default -> throw unsupported(from, DType.F32);
         }
     }
@@ -54,7 +54,8 @@ public final class DTypeConversions {
     /** Widens {@code count} elements of {@code from} at {@code srcByteOffset} into {@code dst[dstIndex...]}. */
     public static void toF32(DType from, MemorySegment src, long srcByteOffset, float[] dst, int dstIndex, int count) {
         if (from == DType.F32 || from == DType.BF16 || from == DType.F16) FloatData.of(from, src, srcByteOffset).readInto(0, count, dst, dstIndex, new Window());
-        else toF32(from, src, srcByteOffset, MemorySegment.ofArray(dst), 4L * dstIndex, count);
+        else if (from == DType.F8_E4M3 || from == DType.F8_E5M2) fp8ToF32(from, src, srcByteOffset, FloatData.of(dst, dstIndex), count);
+        else throw unsupported(from, DType.F32);
     }
 
     /** Narrows {@code count} F32 elements at {@code srcByteOffset} into {@code to} at {@code dstByteOffset}. */
@@ -62,12 +63,7 @@ public final class DTypeConversions {
         switch (to) {
             case F32 -> MemorySegment.copy(src, srcByteOffset, dst, dstByteOffset, 4 * count);
             case BF16, F16 -> copy(FloatData.of(DType.F32, src, srcByteOffset), FloatData.of(to, dst, dstByteOffset), count);
-            case F8_E4M3 -> {
-                for (long i = 0; i < count; i++) dst.set(Tensor.I8, dstByteOffset + i, FloatFormats.floatToE4M3(src.get(Tensor.F32, srcByteOffset + 4 * i)));
-            }
-            case F8_E5M2 -> {
-                for (long i = 0; i < count; i++) dst.set(Tensor.I8, dstByteOffset + i, FloatFormats.floatToE5M2(src.get(Tensor.F32, srcByteOffset + 4 * i)));
-            }
+            case F8_E4M3, F8_E5M2 -> f32ToFp8(to, FloatData.of(DType.F32, src, srcByteOffset), dst, dstByteOffset, count);
             default -> throw unsupported(DType.F32, to);
         }
     }
@@ -75,7 +71,8 @@ public final class DTypeConversions {
     /** Narrows {@code src[srcIndex...]} ({@code count} floats) into {@code to} at {@code dstByteOffset}. */
     public static void fromF32(DType to, float[] src, int srcIndex, MemorySegment dst, long dstByteOffset, int count) {
         if (to == DType.F32 || to == DType.BF16 || to == DType.F16) FloatData.of(to, dst, dstByteOffset).write(0, src, srcIndex, count);
-        else fromF32(to, MemorySegment.ofArray(src), 4L * srcIndex, dst, dstByteOffset, count);
+        else if (to == DType.F8_E4M3 || to == DType.F8_E5M2) f32ToFp8(to, FloatData.of(src, srcIndex), dst, dstByteOffset, count);
+        else throw unsupported(DType.F32, to);
     }
 
     /** BF16 → F32: each value is the top half of the float (exact). */
@@ -97,6 +94,34 @@ public final class DTypeConversions {
     public static void copy(FloatData from, FloatData to, long count) {
         Window staging = new Window();
         for (long start = 0; start < count; start += CHUNK) to.copyFrom(from, start, start, (int) Math.min(CHUNK, count - start), staging);
+    }
+
+    /**
+     * FP8 codes at {@code src[srcByteOffset...]} widened into {@code dst}: each chunk of codes is
+     * copied into a byte array, widened into {@code dst}'s backing float array (or scratch), committed.
+     */
+    private static void fp8ToF32(DType from, MemorySegment src, long srcByteOffset, FloatData dst, long count) {
+        byte[] codes = new byte[(int) Math.min(CHUNK, count)];
+        Window window = new Window();
+        for (long start = 0; start < count; start += CHUNK) {
+            int n = (int) Math.min(CHUNK, count - start);
+            MemorySegment.copy(src, Tensor.I8, srcByteOffset + start, codes, 0, n);
+            Window out = dst.writable(start, n, window);
+            Fp8Widening.widen(from, codes, 0, out.array(), out.offset(), n);
+            dst.commit(start, n, out);
+        }
+    }
+
+    /** {@code src} narrowed into FP8 codes at {@code dst[dstByteOffset...]}, a chunk at a time through a byte array. */
+    private static void f32ToFp8(DType to, FloatData src, MemorySegment dst, long dstByteOffset, long count) {
+        byte[] codes = new byte[(int) Math.min(CHUNK, count)];
+        Window window = new Window();
+        for (long start = 0; start < count; start += CHUNK) {
+            int n = (int) Math.min(CHUNK, count - start);
+            Window in = src.read(start, n, window);
+            Fp8Widening.narrow(to, in.array(), in.offset(), codes, 0, n);
+            MemorySegment.copy(codes, 0, dst, Tensor.I8, dstByteOffset + start, n);
+        }
     }
 
     private static IllegalArgumentException unsupported(DType from, DType to) {

