@@ -8,6 +8,7 @@ import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.FloatFormats;
 import io.llmc4j.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * Bulk conversions between float32 and the 16- and 8-bit float formats, on raw little-endian memory.
@@ -97,31 +98,46 @@ public final class DTypeConversions {
     }
 
     /**
-     * FP8 codes at {@code src[srcByteOffset...]} widened into {@code dst}: each chunk of codes is
-     * copied into a byte array, widened into {@code dst}'s backing float array (or scratch), committed.
+     * FP8 codes at {@code src[srcByteOffset...]} widened into {@code dst}, a chunk at a time: codes
+     * in a heap {@code byte[]} are read in place, others are first copied into a byte array; floats
+     * go straight into {@code dst}'s backing {@code float[]}, or through scratch and a commit.
      */
     private static void fp8ToF32(DType from, MemorySegment src, long srcByteOffset, FloatData dst, long count) {
-        byte[] codes = new byte[(int) Math.min(CHUNK, count)];
+        Objects.checkFromIndexSize(srcByteOffset, count, src.byteSize());   // the array path below bypasses the segment's own checks
+        byte[] array = byteArray(src);
+        byte[] codes = array != null ? array : new byte[(int) Math.min(CHUNK, count)];
         Window window = new Window();
         for (long start = 0; start < count; start += CHUNK) {
-            int n = (int) Math.min(CHUNK, count - start);
-            MemorySegment.copy(src, Tensor.I8, srcByteOffset + start, codes, 0, n);
+            int n = (int) Math.min(CHUNK, count - start), at = 0;
+            if (array != null) at = Math.toIntExact(src.address() + srcByteOffset + start);
+            else MemorySegment.copy(src, Tensor.I8, srcByteOffset + start, codes, 0, n);
             Window out = dst.writable(start, n, window);
-            Fp8Widening.widen(from, codes, 0, out.array(), out.offset(), n);
+            Fp8Widening.widen(from, codes, at, out.array(), out.offset(), n);
             dst.commit(start, n, out);
         }
     }
 
-    /** {@code src} narrowed into FP8 codes at {@code dst[dstByteOffset...]}, a chunk at a time through a byte array. */
+    /** {@code src} narrowed into FP8 codes at {@code dst[dstByteOffset...]}, a chunk at a time, through a byte array unless {@code dst} is one. */
     private static void f32ToFp8(DType to, FloatData src, MemorySegment dst, long dstByteOffset, long count) {
-        byte[] codes = new byte[(int) Math.min(CHUNK, count)];
+        Objects.checkFromIndexSize(dstByteOffset, count, dst.byteSize());   // the array path below bypasses the segment's own checks
+        byte[] array = dst.isReadOnly() ? null : byteArray(dst);
+        byte[] codes = array != null ? array : new byte[(int) Math.min(CHUNK, count)];
         Window window = new Window();
         for (long start = 0; start < count; start += CHUNK) {
             int n = (int) Math.min(CHUNK, count - start);
             Window in = src.read(start, n, window);
-            Fp8Widening.narrow(to, in.array(), in.offset(), codes, 0, n);
-            MemorySegment.copy(codes, 0, dst, Tensor.I8, dstByteOffset + start, n);
+            if (array != null) {
+                Fp8Widening.narrow(to, in.array(), in.offset(), array, Math.toIntExact(dst.address() + dstByteOffset + start), n);
+            } else {
+                Fp8Widening.narrow(to, in.array(), in.offset(), codes, 0, n);
+                MemorySegment.copy(codes, 0, dst, Tensor.I8, dstByteOffset + start, n);
+            }
         }
+    }
+
+    /** The {@code byte[]} behind a heap segment (whose address is then the offset into it), else null. */
+    private static byte[] byteArray(MemorySegment segment) {
+        return !segment.isNative() && segment.heapBase().orElse(null) instanceof byte[] array ? array : null;
     }
 
     private static IllegalArgumentException unsupported(DType from, DType to) {

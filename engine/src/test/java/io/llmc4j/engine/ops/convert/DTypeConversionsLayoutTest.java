@@ -1,6 +1,7 @@
 package io.llmc4j.engine.ops.convert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmc4j.engine.tensor.DType;
@@ -13,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bulk conversions in every memory layout they accept — typed heap arrays, byte-array heap
- * segments, native memory, the {@code float[]} overloads — at sizes with vector tails and chunk
- * tails, at unaligned offsets, against the scalar references element by element; bytes outside the
- * destination range stay untouched.
+ * segments whole or sliced, native memory, the {@code float[]} overloads — at sizes with vector
+ * tails and chunk tails, at unaligned offsets, against the scalar references element by element;
+ * bytes outside the destination range stay untouched.
  */
 class DTypeConversionsLayoutTest {
     private static final int[] SIZES = {1, 3, 7, 15, 17, 31, 33, 257, 4099};
@@ -24,7 +25,7 @@ class DTypeConversionsLayoutTest {
     private static final long SEED = 7_2025L;
 
     /** Where one side of a conversion lives. */
-    private enum Memory { FLOAT_ARRAY, TYPED_HEAP, BYTE_HEAP, NATIVE }
+    private enum Memory { FLOAT_ARRAY, TYPED_HEAP, BYTE_HEAP, SLICED_BYTE_HEAP, NATIVE }
 
     @Test
     void narrowingMatchesTheScalarReferenceInEveryLayout() {
@@ -32,7 +33,7 @@ class DTypeConversionsLayoutTest {
         try (Arena arena = Arena.ofConfined()) {
             for (DType to : NARROW) {
                 float[] boundary = boundaryFloats(to);
-                for (int n : SIZES) for (Memory srcKind : Memory.values()) for (Memory dstKind : new Memory[] {Memory.TYPED_HEAP, Memory.BYTE_HEAP, Memory.NATIVE}) {
+                for (int n : SIZES) for (Memory srcKind : Memory.values()) for (Memory dstKind : new Memory[] {Memory.TYPED_HEAP, Memory.BYTE_HEAP, Memory.SLICED_BYTE_HEAP, Memory.NATIVE}) {
                     for (int misalign : new int[] {0, 1}) {
                         String where = to + " n=" + n + " src " + srcKind + " dst " + dstKind + " misalign " + misalign + " seed " + SEED;
                         float[] values = new float[n];
@@ -66,7 +67,7 @@ class DTypeConversionsLayoutTest {
         Random random = new Random(SEED);
         try (Arena arena = Arena.ofConfined()) {
             for (DType from : NARROW) {
-                for (int n : SIZES) for (Memory srcKind : new Memory[] {Memory.TYPED_HEAP, Memory.BYTE_HEAP, Memory.NATIVE}) for (Memory dstKind : Memory.values()) {
+                for (int n : SIZES) for (Memory srcKind : new Memory[] {Memory.TYPED_HEAP, Memory.BYTE_HEAP, Memory.SLICED_BYTE_HEAP, Memory.NATIVE}) for (Memory dstKind : Memory.values()) {
                     for (int misalign : new int[] {0, 1}) {
                         String where = from + " n=" + n + " src " + srcKind + " dst " + dstKind + " misalign " + misalign + " seed " + SEED;
                         int width = from.byteSize(), dstIndex = 5;
@@ -95,6 +96,21 @@ class DTypeConversionsLayoutTest {
                 }
             }
         }
+    }
+
+    @Test
+    void fp8RangesOutsideTheSegmentOrReadOnlyTargetsAreRefusedWithoutWriting() {
+        byte[] backing = new byte[64];
+        java.util.Arrays.fill(backing, GUARD);
+        MemorySegment slice = MemorySegment.ofArray(backing).asSlice(8, 32);
+        float[] values = new float[40];
+        java.util.Arrays.fill(values, 1f);
+        assertThrows(IndexOutOfBoundsException.class, () -> DTypeConversions.fromF32(DType.F8_E4M3, values, 0, slice, 4, 29));
+        assertThrows(IndexOutOfBoundsException.class, () -> DTypeConversions.toF32(DType.F8_E5M2, slice, 4, new float[40], 0, 29));
+        assertThrows(RuntimeException.class, () -> DTypeConversions.fromF32(DType.F8_E4M3, values, 0, slice.asReadOnly(), 0, 32));
+        for (int b = 0; b < backing.length; b++) assertEquals(GUARD, backing[b], "byte " + b + " was written");
+        DTypeConversions.fromF32(DType.F8_E4M3, values, 0, slice, 4, 28);               // the largest range that fits
+        for (int b = 0; b < backing.length; b++) assertEquals(b >= 12 && b < 40 ? FloatFormats.floatToE4M3(1f) : GUARD, backing[b], "byte " + b);
     }
 
     private static void assertWidened(DType from, int code, float got, String where) {
@@ -144,6 +160,7 @@ class DTypeConversionsLayoutTest {
                 default -> MemorySegment.ofArray(new byte[elements]);
             };
             case BYTE_HEAP -> MemorySegment.ofArray(new byte[(int) bytes]);
+            case SLICED_BYTE_HEAP -> MemorySegment.ofArray(new byte[(int) bytes + 7 + 5]).asSlice(7, bytes);   // the array goes on past both ends
             case NATIVE -> arena.allocate(bytes, 64);
             case FLOAT_ARRAY -> throw new IllegalArgumentException("float[] sides use the array overloads");
         };
