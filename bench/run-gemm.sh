@@ -5,7 +5,6 @@
 # reports llmc4j's numbers. OPENBLAS_CORETYPE (e.g. SkylakeX) is passed through when set.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-source "$here/bin/jdk25.sh"
 if ! ldconfig -p 2>/dev/null | grep -q 'libopenblas.so.0'; then
   if command -v apt-get >/dev/null 2>&1; then
     echo "run-gemm: installing libopenblas0-pthread" >&2
@@ -15,8 +14,5 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libopenblas.so.0'; then
     echo "run-gemm: OpenBLAS is not installed and apt-get is unavailable; reporting llmc4j only" >&2
   fi
 fi
-"$here/build" -q -pl bench -am package -DskipTests >&2
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-2}"
-cp="$here/bench/target/classes:$(cat "$here/bench/target/classpath.txt")"
-exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g \
-  -cp "$cp" io.llmc4j.bench.GemmBench "$@" 2> >(grep -v 'Using incubator modules' >&2)
+exec "$here/bench/bench-java.sh" 8g io.llmc4j.bench.GemmBench "$@"

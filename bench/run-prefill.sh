@@ -3,8 +3,4 @@
 # bench/target/models) with the vector kernels; tokens/s, GFLOPS and forward / GEMM-only ratio.
 # Usage: bench/run-prefill.sh [--tokens T] [--runs N] [--warmup N] [--preset NAME]   (--help lists all)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source bin/jdk25.sh
-./build -q -pl bench -am package -DskipTests
-exec "$JAVA_HOME/bin/java" -Xmx"${HEAP:-4g}" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-  -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.llmc4j.bench.prefill.PrefillBench "$@"
+exec "$(dirname "${BASH_SOURCE[0]}")/bench-java.sh" "${HEAP:-4g}" io.llmc4j.bench.prefill.PrefillBench "$@"

@@ -6,8 +6,4 @@
 # The JVM heap is bounded (HEAP, default 2g): activations of one T-token sample plus one prefetched
 # batch, far below that for T <= 512; the bound printed by the bench does not include the heap slack.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source bin/jdk25.sh
-./build -q -pl bench -am package -DskipTests
-exec "$JAVA_HOME/bin/java" -Xmx"${HEAP:-2g}" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-  -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.llmc4j.bench.pipeline.SequentialMemoryBench "$@"
+exec "$(dirname "${BASH_SOURCE[0]}")/bench-java.sh" "${HEAP:-2g}" io.llmc4j.bench.pipeline.SequentialMemoryBench "$@"

@@ -19,8 +19,9 @@ import java.util.Random;
  * NoTrans/Trans), and llmc4j with a BF16 weight (no OpenBLAS counterpart). Rounds interleave the
  * two libraries so that machine noise hits both alike (with a pause after each OpenBLAS call, whose
  * worker threads keep spinning for a while and would otherwise slow the next measurement down);
- * rounds during the first
- * {@code --warmup-seconds} (JIT warm-up) are dropped. Reported: best and median GFLOPS over the
+ * every timed call follows an untimed call of the same library, so each is measured warm (steady
+ * throughput, not the wake-up of a pool); rounds during the first {@code --warmup-seconds} (JIT
+ * warm-up) are dropped. Reported: best and median GFLOPS over the
  * measured rounds, and the ratios llmc4j / OpenBLAS of both.
  *
  * <pre>
@@ -71,10 +72,15 @@ public final class GemmBench {
         long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
         for (int measured = 0; measured < rounds; ) {
             boolean keep = System.nanoTime() > warmupEnd;
+            // Each timed call follows an untimed call of the same library, so both are measured
+            // warm: threads running and caches holding their own buffers (a pool that has just
+            // woken up from the previous library's turn runs up to 1.7x slower).
+            Gemm.linearInto(x, w, null, c, parallel);
             long start = System.nanoTime();
             Gemm.linearInto(x, w, null, c, parallel);
             if (keep) ours.add(flops / (System.nanoTime() - start));
             if (openBlas.isPresent()) {
+                openBlas.get().linear(x.segment(), w.segment(), cBlas.segment(), m, k, n);
                 start = System.nanoTime();
                 openBlas.get().linear(x.segment(), w.segment(), cBlas.segment(), m, k, n);
                 if (keep) blas.add(flops / (System.nanoTime() - start));
@@ -82,6 +88,7 @@ public final class GemmBench {
                 // steal the cores from the next measurement.
                 Thread.sleep(OPENBLAS_SETTLE_MILLIS);
             }
+            Gemm.linearInto(x, wBf16, null, c, parallel);
             start = System.nanoTime();
             Gemm.linearInto(x, wBf16, null, c, parallel);
             if (keep) {

@@ -5,6 +5,7 @@ import io.llmc4j.engine.ops.convert.TensorConversion;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
+import io.llmc4j.engine.ops.memory.WindowPool;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
@@ -24,6 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Rope {
     private static final VectorSpecies<Float> S = Widening.SPECIES;
     private static final int LANES = Widening.LANES;
+    private static final WindowPool WINDOWS = new WindowPool(4);
     private static final long CHUNK = 1 << 15;
 
     private Rope() {
@@ -44,7 +46,8 @@ public final class Rope {
         int block = Math.toIntExact(heads * dim), d = (int) dim;
         long perTask = Math.max(1, CHUNK / block);
         parallel.forEach(Parallel.chunkCount(positions, perTask), task -> {
-            Window in = new Window(), c = new Window(), s = new Window(), result = new Window();
+            Window[] windows = WINDOWS.get();
+            Window in = windows[0], c = windows[1], s = windows[2], result = windows[3];
             long first = task * perTask, last = Math.min(positions, first + perTask);
             for (long p = first; p < last; p++) {
                 xs.read(p * block, block, in);

@@ -4,6 +4,7 @@ import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Fp8Widening;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
+import io.llmc4j.engine.ops.memory.WindowPool;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.FloatFormats;
 import io.llmc4j.engine.tensor.Tensor;
@@ -30,6 +31,8 @@ import java.util.Objects;
  */
 public final class DTypeConversions {
     private static final int CHUNK = 4096;
+    /** Staging of the bulk methods (none of them runs inside another). */
+    private static final WindowPool STAGING = new WindowPool(1);
 
     private DTypeConversions() {
     }
@@ -54,7 +57,7 @@ public final class DTypeConversions {
 
     /** Widens {@code count} elements of {@code from} at {@code srcByteOffset} into {@code dst[dstIndex...]}. */
     public static void toF32(DType from, MemorySegment src, long srcByteOffset, float[] dst, int dstIndex, int count) {
-        if (from == DType.F32 || from == DType.BF16 || from == DType.F16) FloatData.of(from, src, srcByteOffset).readInto(0, count, dst, dstIndex, new Window());
+        if (from == DType.F32 || from == DType.BF16 || from == DType.F16) FloatData.of(from, src, srcByteOffset).readInto(0, count, dst, dstIndex, STAGING.first());
         else if (from == DType.F8_E4M3 || from == DType.F8_E5M2) fp8ToF32(from, src, srcByteOffset, FloatData.of(dst, dstIndex), count);
         else throw unsupported(from, DType.F32);
     }
@@ -93,7 +96,7 @@ public final class DTypeConversions {
 
     /** Copies {@code count} elements, converting from {@code from}'s dtype to {@code to}'s, in L1-sized chunks. */
     public static void copy(FloatData from, FloatData to, long count) {
-        Window staging = new Window();
+        Window staging = STAGING.first();
         for (long start = 0; start < count; start += CHUNK) to.copyFrom(from, start, start, (int) Math.min(CHUNK, count - start), staging);
     }
 
@@ -105,8 +108,8 @@ public final class DTypeConversions {
     private static void fp8ToF32(DType from, MemorySegment src, long srcByteOffset, FloatData dst, long count) {
         Objects.checkFromIndexSize(srcByteOffset, count, src.byteSize());   // the array path below bypasses the segment's own checks
         byte[] array = byteArray(src);
-        byte[] codes = array != null ? array : new byte[(int) Math.min(CHUNK, count)];
-        Window window = new Window();
+        Window window = STAGING.first();
+        byte[] codes = array != null ? array : window.codes((int) Math.min(CHUNK, count));
         for (long start = 0; start < count; start += CHUNK) {
             int n = (int) Math.min(CHUNK, count - start), at = 0;
             if (array != null) at = Math.toIntExact(src.address() + srcByteOffset + start);
@@ -121,8 +124,8 @@ public final class DTypeConversions {
     private static void f32ToFp8(DType to, FloatData src, MemorySegment dst, long dstByteOffset, long count) {
         Objects.checkFromIndexSize(dstByteOffset, count, dst.byteSize());   // the array path below bypasses the segment's own checks
         byte[] array = dst.isReadOnly() ? null : byteArray(dst);
-        byte[] codes = array != null ? array : new byte[(int) Math.min(CHUNK, count)];
-        Window window = new Window();
+        Window window = STAGING.first();
+        byte[] codes = array != null ? array : window.codes((int) Math.min(CHUNK, count));
         for (long start = 0; start < count; start += CHUNK) {
             int n = (int) Math.min(CHUNK, count - start);
             Window in = src.read(start, n, window);

@@ -5,6 +5,7 @@ import io.llmc4j.engine.ops.convert.TensorConversion;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
+import io.llmc4j.engine.ops.memory.WindowPool;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Shape;
 import io.llmc4j.engine.tensor.Tensor;
@@ -27,6 +28,7 @@ public final class Binary {
     private static final long CHUNK = 1 << 16;
     private static final long MIN_PERIOD = 1024;
     private static final long PIECE = 1 << 14;
+    private static final WindowPool WINDOWS = new WindowPool(3);
 
     private Binary() {
     }
@@ -56,7 +58,8 @@ public final class Binary {
         long piecesPerRow = (rowLength + PIECE - 1) / PIECE, pieces = rows * piecesPerRow;
         long piecesPerTask = Math.max(1, CHUNK / Math.min(rowLength, PIECE));
         parallel.forEach(Parallel.chunkCount(pieces, piecesPerTask), task -> {
-            Window in = new Window(), repeated = new Window(), target = new Window();
+            Window[] windows = WINDOWS.get();
+            Window in = windows[0], repeated = windows[1], target = windows[2];
             long first = task * piecesPerTask, last = Math.min(pieces, first + piecesPerTask);
             for (long piece = first; piece < last; piece++) {
                 long column = piece % piecesPerRow * PIECE, start = piece / piecesPerRow * rowLength + column;

@@ -5,6 +5,7 @@ import io.llmc4j.engine.ops.convert.TensorConversion;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
+import io.llmc4j.engine.ops.memory.WindowPool;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
@@ -23,6 +24,7 @@ public final class Unary {
     private static final VectorSpecies<Float> S = Widening.SPECIES;
     private static final int LANES = Widening.LANES;
     private static final int CHUNK = 1 << 14;
+    private static final WindowPool WINDOWS = new WindowPool(2);
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
     private static final float GELU_CUBIC = 0.044715f;
 
@@ -82,7 +84,8 @@ public final class Unary {
         if (n == 0) return out;
         FloatData x = FloatData.of(TensorConversion.contiguousFloat(a, parallel)), z = FloatData.of(out);
         parallel.forEach(Parallel.chunkCount(n, CHUNK), chunk -> {
-            Window in = new Window(), target = new Window();
+            Window[] windows = WINDOWS.get();
+            Window in = windows[0], target = windows[1];
             long start = (long) chunk * CHUNK;
             int count = (int) Math.min(CHUNK, n - start);
             x.read(start, count, in);

@@ -2,6 +2,7 @@ package io.llmc4j.engine.ops.gemm;
 
 import io.llmc4j.engine.ops.Parallel;
 import io.llmc4j.engine.ops.memory.Window;
+import io.llmc4j.engine.ops.memory.WindowPool;
 
 /**
  * The cache-blocked, packed GEMM loop nest (Goto / BLIS): {@code C[M, N] += A[M, K] · B[K, N]}.
@@ -22,7 +23,7 @@ import io.llmc4j.engine.ops.memory.Window;
  * <p>Edge tiles (fewer than MR rows or NR columns left) run the same kernel on zero-padded panels and
  * add only their valid part to C, so they round exactly like full tiles. The packed buffers are
  * scratch of the calling thread (about 4 bytes × (M·KC + 2·NC·KC)), kept for reuse up to 32 MB each;
- * each task has its own tile.
+ * each thread has its own tile and packing stage, allocated once.
  *
  * <p>Blocking was tuned on AMD Zen 5 (1 MB L2): a deep KC (whole K up to 2048) means fewer passes
  * over C, which cost more than the larger panels do (measured: KC 256 → 2048 took one thread from
@@ -42,6 +43,10 @@ final class GemmDriver {
 
     private static final ThreadLocal<float[]> PACKED_A = new ThreadLocal<>();
     private static final ThreadLocal<float[]> PACKED_B = new ThreadLocal<>();
+    /** Per-thread task scratch: staging for packing, the tile of a multiplication (reused, never reallocated). */
+    private static final WindowPool STAGING = new WindowPool(1);
+    private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[Packing.stageFloats()]);
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MicroKernel.MR * MicroKernel.NR]);
 
     private GemmDriver() {
     }
@@ -86,14 +91,14 @@ final class GemmDriver {
         private void packA(int pc, int kc, int rowBlock) {
             int i0 = rowBlock * MC, rows = Math.min(MC, a.rows() - i0);
             int padded = (rows + MicroKernel.MR - 1) / MicroKernel.MR * MicroKernel.MR;
-            Packing.packA(a, i0, rows, pc, kc, packedA, rowBlock * MC * A_STRIDE, padded, new Window());
+            Packing.packA(a, i0, rows, pc, kc, packedA, rowBlock * MC * A_STRIDE, padded, STAGING.first());
         }
 
         private void packB(int pc, int kc, int columnBlock, int group) {
             int buffer = (columnBlock & 1) * bufferFloats;
             int first = group * PANELS_PER_TASK, last = Math.min(panelCount(columnBlock), first + PANELS_PER_TASK);
-            float[] stage = new float[Packing.stageFloats()];
-            Window staging = new Window();
+            float[] stage = STAGE.get();
+            Window staging = STAGING.first();
             for (int p = first; p < last; p++) {
                 int j = columnBlock * NC + p * MicroKernel.NR;
                 Packing.packB(b, pc, kc, j, Math.min(MicroKernel.NR, b.cols() - j), panels, buffer + p * KC * MicroKernel.NR, stage, staging);
@@ -103,7 +108,7 @@ final class GemmDriver {
         private void multiply(int kc, int columnBlock, int rowBlock, int group) {
             int m = a.rows(), i0 = rowBlock * MC, slivers = (Math.min(MC, m - i0) + MicroKernel.MR - 1) / MicroKernel.MR;
             int buffer = (columnBlock & 1) * bufferFloats;
-            float[] tile = new float[MicroKernel.MR * MicroKernel.NR];
+            float[] tile = TILE.get();
             int first = group * PANELS_PER_TASK, last = Math.min(panelCount(columnBlock), first + PANELS_PER_TASK);
             for (int p = first; p < last; p++) {
                 int j = columnBlock * NC + p * MicroKernel.NR, cols = Math.min(MicroKernel.NR, b.cols() - j);

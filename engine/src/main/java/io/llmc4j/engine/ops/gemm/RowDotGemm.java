@@ -4,6 +4,7 @@ import io.llmc4j.engine.ops.Parallel;
 import io.llmc4j.engine.ops.elementwise.VectorMath;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
+import io.llmc4j.engine.ops.memory.WindowPool;
 import io.llmc4j.engine.ops.elementwise.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -27,6 +28,9 @@ final class RowDotGemm {
     private static final int COLUMNS_PER_TASK = 64;
     private static final VectorSpecies<Float> S = Widening.SPECIES;
     private static final int LANES = Widening.LANES;
+    /** A task's four weight-row windows, reused per thread. */
+    private static final WindowPool WEIGHT_ROWS = new WindowPool(4);
+    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[16 * LANES]);
 
     private RowDotGemm() {
     }
@@ -43,8 +47,9 @@ final class RowDotGemm {
         float[] rows = new float[Math.multiplyExact(m, k)];
         Packing.packRows(a, rows);
         parallel.forEach(Parallel.chunkCount(n, COLUMNS_PER_TASK), task -> {
-            Window w0 = new Window(), w1 = new Window(), w2 = new Window(), w3 = new Window();
-            float[] lanes = new float[16 * LANES];
+            Window[] windows = WEIGHT_ROWS.get();
+            Window w0 = windows[0], w1 = windows[1], w2 = windows[2], w3 = windows[3];
+            float[] lanes = LANE_SCRATCH.get();
             int first = task * COLUMNS_PER_TASK, last = Math.min(n, first + COLUMNS_PER_TASK);
             int j = first;
             for (; j + 4 <= last; j += 4) {

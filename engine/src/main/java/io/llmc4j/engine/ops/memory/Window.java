@@ -10,6 +10,7 @@ public final class Window {
     private int offset;
     private float[] scratch = new float[0];
     private short[] bits = new short[0];
+    private byte[] codes = new byte[0];
 
     public float[] array() {
         return array;
@@ -33,5 +34,11 @@ public final class Window {
     short[] bits(int count) {
         if (bits.length < count) bits = new short[count];
         return bits;
+    }
+
+    /** Scratch for {@code count} 8-bit codes (FP8 staging). */
+    public byte[] codes(int count) {
+        if (codes.length < count) codes = new byte[count];
+        return codes;
     }
 }

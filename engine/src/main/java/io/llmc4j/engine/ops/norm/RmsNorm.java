@@ -6,6 +6,7 @@ import io.llmc4j.engine.ops.convert.TensorConversion;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
+import io.llmc4j.engine.ops.memory.WindowPool;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import io.llmc4j.engine.ops.elementwise.VectorMath;
@@ -26,9 +27,15 @@ import jdk.incubator.vector.VectorSpecies;
 public final class RmsNorm {
     private static final VectorSpecies<Float> S = Widening.SPECIES;
     private static final int LANES = Widening.LANES;
+    private static final WindowPool WINDOWS = new WindowPool(3);
     private static final long CHUNK = 1 << 15;
     /** From this size on x comes from memory rather than cache, and the pipelined pass pays. */
     private static final long PIPELINE_ELEMENTS = 1 << 20;
+    /**
+     * Elements per task when pipelined: a task's first row is read twice (its sum of squares has no
+     * previous row to ride along with), so tasks are long enough to make that negligible.
+     */
+    private static final long PIPELINED_CHUNK = 1 << 18;
 
     private RmsNorm() {
     }
@@ -52,11 +59,12 @@ public final class RmsNorm {
         FloatData in = FloatData.of(TensorConversion.contiguousFloat(x, parallel)), target = FloatData.of(out);
         float[] w = TensorConversion.toFloatArray(weight);
         long rows = x.elementCount() / n;
-        long rowsPerTask = Math.max(1, CHUNK / n);
         boolean pipelined = x.elementCount() >= PIPELINE_ELEMENTS;
+        long rowsPerTask = Math.max(1, (pipelined ? PIPELINED_CHUNK : CHUNK) / n);
         parallel.forEach(Parallel.chunkCount(rows, rowsPerTask), task -> {
             long first = task * rowsPerTask, last = Math.min(rows, first + rowsPerTask);
-            Window current = new Window(), next = new Window(), result = new Window();
+            Window[] windows = WINDOWS.get();
+            Window current = windows[0], next = windows[1], result = windows[2];
             in.read(first * n, (int) n, current);
             float sumSquares = sumSquares(current.array(), current.offset(), (int) n);
             for (long r = first; r < last; r++) {

@@ -6,6 +6,7 @@ import io.llmc4j.engine.ops.elementwise.VectorMath;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
+import io.llmc4j.engine.ops.memory.WindowPool;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import io.llmc4j.engine.ops.elementwise.VectorMath;
@@ -21,6 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Softmax {
     private static final VectorSpecies<Float> S = Widening.SPECIES;
     private static final int LANES = Widening.LANES;
+    private static final WindowPool WINDOWS = new WindowPool(2);
     private static final long CHUNK = 1 << 15;
 
     private Softmax() {
@@ -36,7 +38,8 @@ public final class Softmax {
         long rows = x.elementCount() / n;
         long rowsPerTask = Math.max(1, CHUNK / n);
         parallel.forEach(Parallel.chunkCount(rows, rowsPerTask), task -> {
-            Window source = new Window(), result = new Window();
+            Window[] windows = WINDOWS.get();
+            Window source = windows[0], result = windows[1];
             long first = task * rowsPerTask, last = Math.min(rows, first + rowsPerTask);
             for (long r = first; r < last; r++) {
                 in.read(r * n, (int) n, source);

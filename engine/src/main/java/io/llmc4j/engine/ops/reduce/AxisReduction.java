@@ -5,6 +5,7 @@ import io.llmc4j.engine.ops.Reduction;
 import io.llmc4j.engine.ops.convert.TensorConversion;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Window;
+import io.llmc4j.engine.ops.memory.WindowPool;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import java.util.Arrays;
@@ -28,6 +29,7 @@ import java.util.Arrays;
  */
 public final class AxisReduction {
     private static final int COLUMNS = 1024;
+    private static final WindowPool WINDOWS = new WindowPool(1);
 
     private AxisReduction() {
     }
@@ -77,7 +79,7 @@ public final class AxisReduction {
             int count = (int) Math.min(COLUMNS, inner - start);
             float[] acc = new float[count];
             Arrays.fill(acc, reducer.identity());
-            Window window = new Window();
+            Window window = WINDOWS.first();
             for (long r = 0; r < n; r++) reducer.accumulate(acc, (o * n + r) * inner + start, window);
             System.arraycopy(acc, 0, out, (int) (o * inner + start), count);
         });

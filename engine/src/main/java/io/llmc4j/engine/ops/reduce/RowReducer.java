@@ -5,6 +5,7 @@ import io.llmc4j.engine.ops.elementwise.VectorMath;
 import io.llmc4j.engine.ops.memory.FloatData;
 import io.llmc4j.engine.ops.memory.Widening;
 import io.llmc4j.engine.ops.memory.Window;
+import io.llmc4j.engine.ops.memory.WindowPool;
 import io.llmc4j.engine.ops.elementwise.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -21,6 +22,7 @@ record RowReducer(Reduction reduction, FloatData data) {
     static final long CHUNK = 1 << 14;
     private static final VectorSpecies<Float> S = Widening.SPECIES;
     private static final int LANES = Widening.LANES;
+    private static final WindowPool WINDOWS = new WindowPool(1);
 
     /** The value an empty reduction gives: 0 for sum and abs-max, −∞ for max, +∞ for min. */
     float identity() {
@@ -46,7 +48,7 @@ record RowReducer(Reduction reduction, FloatData data) {
 
     /** The reduction of {@code count} (at most {@link #CHUNK}) elements from element {@code at} of {@link #data()}. */
     float reduce(long at, long count) {
-        Window window = data.read(at, (int) count, new Window());
+        Window window = data.read(at, (int) count, WINDOWS.first());
         float[] x = window.array();
         int base = window.offset();
         FloatVector a0 = FloatVector.broadcast(S, identity()), a1 = FloatVector.broadcast(S, identity());
