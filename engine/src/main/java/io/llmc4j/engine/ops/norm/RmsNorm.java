@@ -28,6 +28,7 @@ public final class RmsNorm {
     private static final VectorSpecies<Float> S = Widening.SPECIES;
     private static final int LANES = Widening.LANES;
     private static final WindowPool WINDOWS = new WindowPool(3);
+    private static final WindowPool WEIGHT = new WindowPool(1);
     private static final long CHUNK = 1 << 15;
     /** From this size on x comes from memory rather than cache, and the pipelined pass pays. */
     private static final long PIPELINE_ELEMENTS = 1 << 20;
@@ -57,7 +58,11 @@ public final class RmsNorm {
         if (n == 0 || x.elementCount() == 0) return;
         if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("rmsNorm: rows of " + n + " features are too long");
         FloatData in = FloatData.of(TensorConversion.contiguousFloat(x, parallel)), target = FloatData.of(out);
-        float[] w = TensorConversion.toFloatArray(weight);
+        // The weight as floats: in place when it is an F32 array, else widened once into this
+        // thread's scratch (which tasks on other threads only read while forEach runs).
+        Window weights = FloatData.of(TensorConversion.contiguousFloat(weight, parallel)).read(0, (int) n, WEIGHT.first());
+        float[] w = weights.array();
+        int wAt = weights.offset();
         long rows = x.elementCount() / n;
         boolean pipelined = x.elementCount() >= PIPELINE_ELEMENTS;
         long rowsPerTask = Math.max(1, (pipelined ? PIPELINED_CHUNK : CHUNK) / n);
@@ -72,7 +77,7 @@ public final class RmsNorm {
                 if (more) in.read((r + 1) * n, (int) n, next);
                 target.writable(r * n, (int) n, result);
                 float inv = (float) (1.0 / Math.sqrt(sumSquares / n + eps));
-                sumSquares = scaleRow(current.array(), current.offset(), result.array(), result.offset(), w, inv,
+                sumSquares = scaleRow(current.array(), current.offset(), result.array(), result.offset(), w, wAt, (int) n, inv,
                         more ? next.array() : null, more ? next.offset() : 0);
                 target.commit(r * n, (int) n, result);
                 if (more) {
@@ -104,22 +109,22 @@ public final class RmsNorm {
      * (when {@code next} is not null): the next row streams in from memory while this one, already
      * in cache, is scaled and written. Returns the next row's sum of squares (0 without one).
      */
-    static float scaleRow(float[] x, int xAt, float[] y, int yAt, float[] w, float inv, float[] next, int nextAt) {
-        int n = w.length, i = 0;
+    static float scaleRow(float[] x, int xAt, float[] y, int yAt, float[] w, int wAt, int n, float inv, float[] next, int nextAt) {
+        int i = 0;
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         if (next != null) {
             for (int end = n - n % (2 * LANES); i < end; i += 2 * LANES) {
                 FloatVector v0 = FloatVector.fromArray(S, next, nextAt + i), v1 = FloatVector.fromArray(S, next, nextAt + i + LANES);
                 s0 = v0.fma(v0, s0);
                 s1 = v1.fma(v1, s1);
-                FloatVector.fromArray(S, x, xAt + i).mul(inv).mul(FloatVector.fromArray(S, w, i)).intoArray(y, yAt + i);
-                FloatVector.fromArray(S, x, xAt + i + LANES).mul(inv).mul(FloatVector.fromArray(S, w, i + LANES)).intoArray(y, yAt + i + LANES);
+                FloatVector.fromArray(S, x, xAt + i).mul(inv).mul(FloatVector.fromArray(S, w, wAt + i)).intoArray(y, yAt + i);
+                FloatVector.fromArray(S, x, xAt + i + LANES).mul(inv).mul(FloatVector.fromArray(S, w, wAt + i + LANES)).intoArray(y, yAt + i + LANES);
             }
         }
         int scaled = i;
         for (int end = n - n % LANES; scaled < end; scaled += LANES)
-            FloatVector.fromArray(S, x, xAt + scaled).mul(inv).mul(FloatVector.fromArray(S, w, scaled)).intoArray(y, yAt + scaled);
-        for (; scaled < n; scaled++) y[yAt + scaled] = x[xAt + scaled] * inv * w[scaled];
+            FloatVector.fromArray(S, x, xAt + scaled).mul(inv).mul(FloatVector.fromArray(S, w, wAt + scaled)).intoArray(y, yAt + scaled);
+        for (; scaled < n; scaled++) y[yAt + scaled] = x[xAt + scaled] * inv * w[wAt + scaled];
         return next == null ? 0f : finishSum(next, nextAt, n, i, s0, s1);
     }
 
