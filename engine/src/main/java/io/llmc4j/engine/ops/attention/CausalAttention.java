@@ -64,10 +64,10 @@ public final class CausalAttention {
                 ks.readInto(layout.kvRow(b, j, h), dim, keys, j * dim, staging);
                 vs.readInto(layout.kvRow(b, j, h), dim, values, j * dim, staging);
             }
-            float[] scores = new float[endQuery], query = new float[dim], row = new float[dim];
+            float[] scores = new float[endQuery], query = new float[dim], row = new float[dim], lanes = new float[LANES];
             for (int i = firstQuery; i < endQuery; i++) {
                 qs.readInto(layout.qRow(b, i, h), dim, query, 0, staging);
-                attend(query, keys, values, keep, b * tokens, scale, i, dim, scores, row);
+                attend(query, keys, values, keep, b * tokens, scale, i, dim, scores, row, lanes);
                 os.write(layout.qRow(b, i, h), row, 0, dim);
             }
         });
@@ -87,17 +87,17 @@ public final class CausalAttention {
 
     /** row := attention output of query i against keys/values {@code [0, i]} (zeros if none is visible). */
     private static void attend(float[] query, float[] keys, float[] values, float[] keep, int maskAt, float scale, int i, int dim,
-                               float[] scores, float[] row) {
+                               float[] scores, float[] row, float[] lanes) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j <= i; j++) {
             boolean visible = keep == null || keep[maskAt + j] != 0;
-            float s = visible ? scale * dot(query, keys, j * dim, dim) : Float.NEGATIVE_INFINITY;
+            float s = visible ? scale * dot(query, keys, j * dim, dim, lanes) : Float.NEGATIVE_INFINITY;
             scores[j] = s;
             max = Math.max(max, s);
         }
         java.util.Arrays.fill(row, 0f);
         if (max == Float.NEGATIVE_INFINITY) return;   // no visible key: the row stays zero
-        float sum = expInPlace(scores, i + 1, max);
+        float sum = expInPlace(scores, i + 1, max, lanes);
         for (int j = 0; j <= i; j++) axpy(scores[j], values, j * dim, row);
         float inverse = 1 / sum;
         int d = 0;
@@ -106,7 +106,7 @@ public final class CausalAttention {
     }
 
     /** scores[j] = e^(scores[j] − max) for j < count; returns their sum. */
-    private static float expInPlace(float[] scores, int count, float max) {
+    private static float expInPlace(float[] scores, int count, float max, float[] lanes) {
         int j = 0;
         FloatVector total = FloatVector.zero(S);
         for (int end = count - count % LANES; j < end; j += LANES) {
@@ -114,7 +114,8 @@ public final class CausalAttention {
             e.intoArray(scores, j);
             total = total.add(e);
         }
-        float sum = VectorMath.sum(total);
+        total.intoArray(lanes, 0);   // lane sums go through an array: no vector is passed to a call (see VectorMath.sumInPlace)
+        float sum = VectorMath.sumInPlace(lanes, 0);
         for (; j < count; j++) {
             scores[j] = VectorMath.exp(scores[j] - max);
             sum += scores[j];
@@ -122,11 +123,12 @@ public final class CausalAttention {
         return sum;
     }
 
-    private static float dot(float[] a, float[] b, int bAt, int n) {
+    private static float dot(float[] a, float[] b, int bAt, int n, float[] lanes) {
         FloatVector acc = FloatVector.zero(S);
         int d = 0;
         for (int end = n - n % LANES; d < end; d += LANES) acc = FloatVector.fromArray(S, a, d).fma(FloatVector.fromArray(S, b, bAt + d), acc);
-        float sum = VectorMath.sum(acc);
+        acc.intoArray(lanes, 0);
+        float sum = VectorMath.sumInPlace(lanes, 0);
         for (; d < n; d++) sum = Math.fma(a[d], b[bAt + d], sum);
         return sum;
     }

@@ -65,12 +65,21 @@ public final class VectorMath {
      * code: bit-identical to summing those values as one vector.
      */
     public static float sum(float[] lanes, int at) {
-        int count = S.length();
-        float[] partial = new float[count];
-        System.arraycopy(lanes, at, partial, 0, count);
-        for (int width = count / 2; width >= 1; width /= 2)
-            for (int i = 0; i < width; i++) partial[i] = partial[i] + partial[i + width];
-        return partial[0];
+        float[] partial = new float[S.length()];
+        System.arraycopy(lanes, at, partial, 0, partial.length);
+        return sumInPlace(partial, 0);
+    }
+
+    /**
+     * {@link #sum(float[], int)} without a copy: the tree runs inside {@code lanes[at .. at + LANES)},
+     * which it overwrites. For hot code that stores its accumulator vector ({@code intoArray}) and sums
+     * it here, so that no vector is passed to a method C2 might not inline (a vector argument of a
+     * call that is not inlined is boxed, and the boxed code runs many times slower).
+     */
+    public static float sumInPlace(float[] lanes, int at) {
+        for (int width = S.length() / 2; width >= 1; width /= 2)
+            for (int i = 0; i < width; i++) lanes[at + i] = lanes[at + i] + lanes[at + i + width];
+        return lanes[at];
     }
 
     /** e^x lane by lane. */

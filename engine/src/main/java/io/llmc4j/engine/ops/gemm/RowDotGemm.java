@@ -63,7 +63,7 @@ final class RowDotGemm {
             }
             for (; j < last; j++) {
                 b.data().read(b.index(0, j), k, w0);
-                for (int i = 0; i < m; i++) c[cAt + i * ldc + j] += dot(rows, i * k, w0.array(), w0.offset(), k);
+                for (int i = 0; i < m; i++) c[cAt + i * ldc + j] += dot(rows, i * k, w0.array(), w0.offset(), k, lanes);
             }
         });
     }
@@ -131,8 +131,8 @@ final class RowDotGemm {
      */
     private static void finish(float[] x, int xAt, int p, int k, float[] lanes, int at, float[] w0, int o0, float[] w1, int o1,
                                float[] w2, int o2, float[] w3, int o3, float[] c, int cAt) {
-        float s0 = VectorMath.sum(lanes, at), s1 = VectorMath.sum(lanes, at + LANES);
-        float s2 = VectorMath.sum(lanes, at + 2 * LANES), s3 = VectorMath.sum(lanes, at + 3 * LANES);
+        float s0 = VectorMath.sumInPlace(lanes, at), s1 = VectorMath.sumInPlace(lanes, at + LANES);
+        float s2 = VectorMath.sumInPlace(lanes, at + 2 * LANES), s3 = VectorMath.sumInPlace(lanes, at + 3 * LANES);
         for (; p < k; p++) {
             float xv = x[xAt + p];
             s0 = Math.fma(xv, w0[o0 + p], s0);
@@ -165,12 +165,13 @@ final class RowDotGemm {
         finish(x, xAt, p, k, lanes, 0, w0, o0, w1, o1, w2, o2, w3, o3, c, cAt);
     }
 
-    private static float dot(float[] x, int xAt, float[] w, int wAt, int k) {
+    private static float dot(float[] x, int xAt, float[] w, int wAt, int k, float[] lanes) {
         FloatVector acc = FloatVector.zero(S);
         int p = 0;
         for (int end = k - k % LANES; p < end; p += LANES)
             acc = FloatVector.fromArray(S, x, xAt + p).fma(FloatVector.fromArray(S, w, wAt + p), acc);
-        float sum = VectorMath.sum(acc);
+        acc.intoArray(lanes, 0);   // summed through the array: no vector is passed to a call (see VectorMath.sumInPlace)
+        float sum = VectorMath.sumInPlace(lanes, 0);
         for (; p < k; p++) sum = Math.fma(x[xAt + p], w[wAt + p], sum);
         return sum;
     }

@@ -22,6 +22,7 @@ public final class Softmax {
     private static final VectorSpecies<Float> S = Widening.SPECIES;
     private static final int LANES = Widening.LANES;
     private static final WindowPool WINDOWS = new WindowPool(2);
+    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
     private static final long CHUNK = 1 << 15;
 
     private Softmax() {
@@ -63,7 +64,9 @@ public final class Softmax {
             e.intoArray(y, yAt + i);
             total = total.add(e);
         }
-        float sum = VectorMath.sum(total);
+        float[] lanes = LANE_SCRATCH.get();
+        total.intoArray(lanes, 0);   // summed through the array: no vector is passed to a call (see VectorMath.sumInPlace)
+        float sum = VectorMath.sumInPlace(lanes, 0);
         for (int i = vectorEnd; i < n; i++) {
             float e = VectorMath.exp(x[xAt + i] - max);
             y[yAt + i] = e;

@@ -22,6 +22,7 @@ record RowReducer(Reduction reduction, FloatData data) {
     private static final VectorSpecies<Float> S = Widening.SPECIES;
     private static final int LANES = Widening.LANES;
     private static final WindowPool WINDOWS = new WindowPool(1);
+    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
 
     /** The value an empty reduction gives: 0 for sum and abs-max, −∞ for max, +∞ for min. */
     float identity() {
@@ -79,7 +80,11 @@ record RowReducer(Reduction reduction, FloatData data) {
             }
         }
         float acc = switch (reduction) {
-            case SUM -> VectorMath.sum(a0.add(a1));
+            case SUM -> {
+                float[] lanes = LANE_SCRATCH.get();
+                a0.add(a1).intoArray(lanes, 0);   // no vector is passed to a call (see VectorMath.sumInPlace)
+                yield VectorMath.sumInPlace(lanes, 0);
+            }
             case MAX, ABS_MAX -> a0.max(a1).reduceLanes(VectorOperators.MAX);
             case MIN -> a0.min(a1).reduceLanes(VectorOperators.MIN);
         };
