@@ -43,15 +43,11 @@ public final class Unary {
     /** x · sigmoid(x) = x / (1 + e^(−x)). */
     public static Tensor silu(Tensor x, Parallel parallel) {
         return map(x, parallel, (in, inAt, out, outAt, count) -> {
+            VectorMath.exp(in, inAt, -1f, 0f, out, outAt, count);   // out = e^(−x) (arrays only: see VectorMath.exp)
             int i = 0;
-            for (int end = count - count % LANES; i < end; i += LANES) {
-                FloatVector v = FloatVector.fromArray(S, in, inAt + i);
-                v.div(VectorMath.exp(v.neg()).add(1f)).intoArray(out, outAt + i);
-            }
-            for (; i < count; i++) {
-                float v = in[inAt + i];
-                out[outAt + i] = v / (1 + VectorMath.exp(-v));
-            }
+            for (int end = count - count % LANES; i < end; i += LANES)
+                FloatVector.fromArray(S, in, inAt + i).div(FloatVector.fromArray(S, out, outAt + i).add(1f)).intoArray(out, outAt + i);
+            for (; i < count; i++) out[outAt + i] = in[inAt + i] / (1 + out[outAt + i]);
         });
     }
 
@@ -61,14 +57,17 @@ public final class Unary {
             int i = 0;
             for (int end = count - count % LANES; i < end; i += LANES) {
                 FloatVector v = FloatVector.fromArray(S, in, inAt + i);
-                FloatVector inner = v.mul(v).mul(v).mul(GELU_CUBIC).add(v).mul(SQRT_2_OVER_PI);
-                v.div(VectorMath.exp(inner.mul(-2f)).add(1f)).intoArray(out, outAt + i);
+                v.mul(v).mul(v).mul(GELU_CUBIC).add(v).mul(SQRT_2_OVER_PI).intoArray(out, outAt + i);
             }
             for (; i < count; i++) {
                 float v = in[inAt + i];
-                float inner = (v * v * v * GELU_CUBIC + v) * SQRT_2_OVER_PI;
-                out[outAt + i] = v / (1 + VectorMath.exp(-2f * inner));
+                out[outAt + i] = (v * v * v * GELU_CUBIC + v) * SQRT_2_OVER_PI;
             }
+            VectorMath.exp(out, outAt, -2f, 0f, out, outAt, count);   // out = e^(−2·inner) (arrays only: see VectorMath.exp)
+            i = 0;
+            for (int end = count - count % LANES; i < end; i += LANES)
+                FloatVector.fromArray(S, in, inAt + i).div(FloatVector.fromArray(S, out, outAt + i).add(1f)).intoArray(out, outAt + i);
+            for (; i < count; i++) out[outAt + i] = in[inAt + i] / (1 + out[outAt + i]);
         });
     }
 

@@ -82,24 +82,42 @@ public final class VectorMath {
         return lanes[at];
     }
 
-    /** e^x lane by lane. */
+    /** e^x lane by lane (through {@link #exp(float[], int, float, float, float[], int, int)}; for tests and cold code). */
     public static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.max(LOWEST).min(HIGHEST);
-        FloatVector n = clamped.fma(FloatVector.broadcast(S, LOG2_E), FloatVector.broadcast(S, ROUNDING)).sub(ROUNDING);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HIGH), clamped);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LOW), r);
-        FloatVector p = r.fma(FloatVector.broadcast(S, C7), FloatVector.broadcast(S, C6));
-        p = p.fma(r, FloatVector.broadcast(S, C5));
-        p = p.fma(r, FloatVector.broadcast(S, C4));
-        p = p.fma(r, FloatVector.broadcast(S, C3));
-        p = p.fma(r, FloatVector.broadcast(S, C2));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        IntVector whole = (IntVector) n.convert(VectorOperators.F2I, 0);
-        IntVector half = whole.lanewise(VectorOperators.ASHR, 1);
-        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector second = whole.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(first).mul(second);
+        float[] lanes = new float[S.length()];
+        x.intoArray(lanes, 0);
+        exp(lanes, 0, 1f, 0f, lanes, 0, lanes.length);
+        return FloatVector.fromArray(S, lanes, 0);
+    }
+
+    /**
+     * {@code dst[dstAt + i] = e^(scale · src[srcAt + i] − shift)} for {@code i < count}; src and dst
+     * may be the same range. The whole computation sits in this loop, so no vector is passed to a
+     * call that C2 might not inline (it boxes vector arguments; the boxed code runs many times
+     * slower): kernels call this on arrays instead of calling {@link #exp(FloatVector)} per vector.
+     */
+    public static void exp(float[] src, int srcAt, float scale, float shift, float[] dst, int dstAt, int count) {
+        int i = 0;
+        for (int end = count - count % S.length(); i < end; i += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, src, srcAt + i).mul(scale).sub(shift);
+            FloatVector clamped = x.max(LOWEST).min(HIGHEST);
+            FloatVector n = clamped.fma(FloatVector.broadcast(S, LOG2_E), FloatVector.broadcast(S, ROUNDING)).sub(ROUNDING);
+            FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HIGH), clamped);
+            r = n.fma(FloatVector.broadcast(S, -LN2_LOW), r);
+            FloatVector p = r.fma(FloatVector.broadcast(S, C7), FloatVector.broadcast(S, C6));
+            p = p.fma(r, FloatVector.broadcast(S, C5));
+            p = p.fma(r, FloatVector.broadcast(S, C4));
+            p = p.fma(r, FloatVector.broadcast(S, C3));
+            p = p.fma(r, FloatVector.broadcast(S, C2));
+            p = p.fma(r, FloatVector.broadcast(S, 1f));
+            p = p.fma(r, FloatVector.broadcast(S, 1f));
+            IntVector whole = (IntVector) n.convert(VectorOperators.F2I, 0);
+            IntVector half = whole.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = whole.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            p.mul(first).mul(second).intoArray(dst, dstAt + i);
+        }
+        for (; i < count; i++) dst[dstAt + i] = exp(src[srcAt + i] * scale - shift);
     }
 
     /** e^x, bit-identical to one lane of {@link #exp(FloatVector)}. */

@@ -8,6 +8,8 @@ import jdk.incubator.vector.FloatVector;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.FloatRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class VectorMathProperties {
@@ -25,6 +27,24 @@ class VectorMathProperties {
             double error = Math.abs(scalar - exact);
             assertTrue(error <= 3 * Math.ulp((float) exact) || error <= Float.MIN_VALUE, () -> "exp(" + x + ") = " + scalar + ", exact " + exact);
         }
+    }
+
+    @Property
+    void arrayExpEqualsScalarExpOfTheScaledShiftedInput(@ForAll @Size(max = 70) float[] values, @ForAll @IntRange(max = 3) int scaleIndex,
+                                                         @ForAll @FloatRange(min = -50, max = 50) float shift, @ForAll @IntRange(max = 5) int offset) {
+        float scale = new float[] {1f, -1f, -2f, 0.5f}[scaleIndex];
+        float[] src = new float[values.length + offset], dst = new float[values.length + 2 * offset];
+        System.arraycopy(values, 0, src, offset, values.length);
+        VectorMath.exp(src, offset, scale, shift, dst, 2 * offset, values.length);
+        for (int i = 0; i < values.length; i++) {
+            float expected = VectorMath.exp(values[i] * scale - shift);
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dst[2 * offset + i]),
+                    "element " + i + " of " + values.length + ": exp(" + values[i] + " * " + scale + " - " + shift + ")");
+        }
+        float[] inPlace = src.clone();
+        VectorMath.exp(inPlace, offset, scale, shift, inPlace, offset, values.length);
+        for (int i = 0; i < values.length; i++)
+            assertEquals(Float.floatToRawIntBits(dst[2 * offset + i]), Float.floatToRawIntBits(inPlace[offset + i]), "in place, element " + i);
     }
 
     @Test
