@@ -20,11 +20,11 @@ import java.util.Objects;
  * / {@code float16ToFloat} for F16. BF16 and F16 narrowing round to nearest even, FP8 narrowing
  * saturates, NaN stays NaN.
  *
- * <p>All paths run vectorized over Java arrays: BF16/F16 in {@link Widening}, FP8 E4M3/E5M2 in
- * {@link Fp8Widening}. Native memory, and heap memory not backed by an array of the element type,
- * is staged in chunks of {@value #CHUNK} elements (L1-sized) with {@code MemorySegment.copy}, and
- * never read by Vector API loads directly (see {@link FloatData} for why). Segments may be heap or
- * native, aligned or not.
+ * <p>All paths are vectorized: BF16/F16 in {@link Widening}, FP8 E4M3/E5M2 in {@link Fp8Widening}.
+ * BF16/F16 in native memory is widened by vector loads straight from the segment; everything else
+ * not backed by an array of the element type (native F32 and FP8, other heap arrays) is staged in
+ * chunks of {@value #CHUNK} elements (L1-sized) with {@code MemorySegment.copy}. No vector load ever
+ * reads a heap segment (see {@link FloatData} for why). Segments may be heap or native, aligned or not.
  *
  * <p>Single-threaded and stateless; callers split large conversions into chunks themselves (see
  * {@link TensorConversion}).
