@@ -40,9 +40,8 @@ public final class BandwidthBench {
         System.out.printf("%-22s %-14s %-24s %-24s %-12s%n", "kernel", "rows x hidden", "kernel GB/s", "copy GB/s", "ratio");
         System.out.printf("%-22s %-14s %-24s %-24s %-12s%n", "", "", "best / median", "best / median", "best / median");
         try (Parallel parallel = new Parallel(threads); Arena arena = Arena.ofShared()) {
-            for (String size : options.text("sizes", "4096x4096,64x4096").split(",")) {
-                String[] parts = size.trim().split("x");
-                int rows = Integer.parseInt(parts[0]), hidden = Integer.parseInt(parts[1]);
+            for (int[] size : options.sizes("sizes", "4096x4096,64x4096", 2)) {
+                int rows = size[0], hidden = size[1];
                 conversion(rows, hidden, parallel, arena, rounds, warmup);
                 rmsNorm(rows, hidden, parallel, arena, rounds, warmup);
             }

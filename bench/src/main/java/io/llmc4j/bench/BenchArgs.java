@@ -1,6 +1,8 @@
 package io.llmc4j.bench;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code --name value} command-line options of the bench commands. */
@@ -28,5 +30,18 @@ final class BenchArgs {
 
     String text(String name, String fallback) {
         return values.getOrDefault(name, fallback);
+    }
+
+    /** A comma-separated list of sizes such as {@code 512x2048,64x4096}, each with {@code dims} numbers. */
+    List<int[]> sizes(String name, String fallback, int dims) {
+        List<int[]> sizes = new ArrayList<>();
+        for (String text : text(name, fallback).split(",")) {
+            String[] parts = text.trim().toLowerCase().split("x");
+            if (parts.length != dims) throw new IllegalArgumentException("--" + name + ": '" + text + "' is not " + dims + " numbers joined by 'x'");
+            int[] size = new int[dims];
+            for (int i = 0; i < dims; i++) size[i] = Integer.parseInt(parts[i]);
+            sizes.add(size);
+        }
+        return sizes;
     }
 }

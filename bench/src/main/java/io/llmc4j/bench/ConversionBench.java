@@ -45,9 +45,8 @@ public final class ConversionBench {
         Conversion[] conversions = {new Conversion(DType.F16, false), new Conversion(DType.F8_E4M3, false), new Conversion(DType.F8_E5M2, false),
             new Conversion(DType.F8_E4M3, true), new Conversion(DType.F8_E5M2, true)};
         try (Parallel parallel = new Parallel(threads); Arena arena = Arena.ofShared()) {
-            for (String size : options.text("sizes", "4096x4096,64x4096").split(",")) {
-                String[] parts = size.trim().split("x");
-                int rows = Integer.parseInt(parts[0]), hidden = Integer.parseInt(parts[1]);
+            for (int[] size : options.sizes("sizes", "4096x4096,64x4096", 2)) {
+                int rows = size[0], hidden = size[1];
                 for (Conversion conversion : conversions) measure(conversion, rows, hidden, parallel, arena, rounds, warmup);
             }
         }

@@ -6,7 +6,6 @@ import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.FloatFormats;
 import io.llmc4j.engine.tensor.Tensor;
 import java.lang.foreign.Arena;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -37,8 +36,7 @@ public final class GemmBench {
     public static void main(String[] args) throws Throwable {
         BenchArgs options = BenchArgs.parse(args);
         int threads = options.integer("threads", 2), rounds = options.integer("rounds", 20), warmup = options.integer("warmup-seconds", 4);
-        List<int[]> shapes = new ArrayList<>();
-        for (String shape : options.text("shapes", "512x2048x2048,2048x2048x5632").split(",")) shapes.add(parseShape(shape));
+        List<int[]> shapes = options.sizes("shapes", "512x2048x2048,2048x2048x5632", 3);
         System.out.println("GemmBench: " + Machine.describe() + ", " + threads + " threads, " + warmup + " s warm-up, then " + rounds + " measured rounds per shape");
         Optional<OpenBlas> openBlas = OpenBlas.load();
         if (openBlas.isPresent()) {
@@ -113,11 +111,5 @@ public final class GemmBench {
         }
         if (worst > 1e-2 * Math.sqrt(k))
             throw new IllegalStateException("llmc4j and OpenBLAS disagree by " + worst + " on " + m + "x" + k + "x" + n);
-    }
-
-    private static int[] parseShape(String text) {
-        String[] parts = text.trim().toLowerCase().split("x");
-        if (parts.length != 3) throw new IllegalArgumentException("shape '" + text + "' is not MxKxN");
-        return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2])};
     }
 }

@@ -108,13 +108,7 @@ public final class CausalAttention {
     /** scores[j] = e^(scores[j] − max) for j < count; returns their sum. */
     private static float expInPlace(float[] scores, int count, float max, float[] lanes) {
         VectorMath.exp(scores, 0, 1f, max, scores, 0, count);   // arrays in, arrays out: no vector crosses a call
-        int j = 0;
-        FloatVector total = FloatVector.zero(S);
-        for (int end = count - count % LANES; j < end; j += LANES) total = total.add(FloatVector.fromArray(S, scores, j));
-        total.intoArray(lanes, 0);   // lane sums go through an array too (see VectorMath.sumInPlace)
-        float sum = VectorMath.sumInPlace(lanes, 0);
-        for (; j < count; j++) sum += scores[j];
-        return sum;
+        return VectorMath.sum(scores, 0, count, lanes);
     }
 
     private static float dot(float[] a, float[] b, int bAt, int n, float[] lanes) {

@@ -44,10 +44,7 @@ public final class Unary {
     public static Tensor silu(Tensor x, Parallel parallel) {
         return map(x, parallel, (in, inAt, out, outAt, count) -> {
             VectorMath.exp(in, inAt, -1f, 0f, out, outAt, count);   // out = e^(−x) (arrays only: see VectorMath.exp)
-            int i = 0;
-            for (int end = count - count % LANES; i < end; i += LANES)
-                FloatVector.fromArray(S, in, inAt + i).div(FloatVector.fromArray(S, out, outAt + i).add(1f)).intoArray(out, outAt + i);
-            for (; i < count; i++) out[outAt + i] = in[inAt + i] / (1 + out[outAt + i]);
+            divideByOnePlus(in, inAt, out, outAt, count);
         });
     }
 
@@ -64,11 +61,16 @@ public final class Unary {
                 out[outAt + i] = (v * v * v * GELU_CUBIC + v) * SQRT_2_OVER_PI;
             }
             VectorMath.exp(out, outAt, -2f, 0f, out, outAt, count);   // out = e^(−2·inner) (arrays only: see VectorMath.exp)
-            i = 0;
-            for (int end = count - count % LANES; i < end; i += LANES)
-                FloatVector.fromArray(S, in, inAt + i).div(FloatVector.fromArray(S, out, outAt + i).add(1f)).intoArray(out, outAt + i);
-            for (; i < count; i++) out[outAt + i] = in[inAt + i] / (1 + out[outAt + i]);
+            divideByOnePlus(in, inAt, out, outAt, count);
         });
+    }
+
+    /** {@code out[i] = in[i] / (1 + out[i])}: the last step of SiLU and of GELU, with e^(…) in out. */
+    private static void divideByOnePlus(float[] in, int inAt, float[] out, int outAt, int count) {
+        int i = 0;
+        for (int end = count - count % LANES; i < end; i += LANES)
+            FloatVector.fromArray(S, in, inAt + i).div(FloatVector.fromArray(S, out, outAt + i).add(1f)).intoArray(out, outAt + i);
+        for (; i < count; i++) out[outAt + i] = in[inAt + i] / (1 + out[outAt + i]);
     }
 
     /** A kernel over {@code count} floats: input {@code in[inAt ...]}, output {@code out[outAt ...]}. */

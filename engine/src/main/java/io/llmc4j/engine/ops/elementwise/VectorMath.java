@@ -53,7 +53,9 @@ public final class VectorMath {
 
     /**
      * Σ lanes, as a fixed tree: lane i is first added to lane i + LANES/2, then the halves of what is
-     * left, and so on. The same bits whether compiled or interpreted.
+     * left, and so on. The same bits whether compiled or interpreted. Kernels use the array forms
+     * ({@link #sumInPlace}, {@link #sum(float[], int, int, float[])}) instead, so that no vector is
+     * passed to a call.
      */
     public static float sum(FloatVector v) {
         for (VectorShuffle<Float> swap : HALVES) v = v.add(v.rearrange(swap));
@@ -80,6 +82,21 @@ public final class VectorMath {
         for (int width = S.length() / 2; width >= 1; width /= 2)
             for (int i = 0; i < width; i++) lanes[at + i] = lanes[at + i] + lanes[at + i + width];
         return lanes[at];
+    }
+
+    /**
+     * Σ a[at + i] for i < count in a fixed order: whole vectors accumulated in order into one vector,
+     * its lanes by {@link #sumInPlace} (through {@code lanes}, at least LANES long), then the tail one
+     * element at a time. The loop stays in this method, so no vector crosses a call.
+     */
+    public static float sum(float[] a, int at, int count, float[] lanes) {
+        FloatVector total = FloatVector.zero(S);
+        int i = 0;
+        for (int end = count - count % S.length(); i < end; i += S.length()) total = total.add(FloatVector.fromArray(S, a, at + i));
+        total.intoArray(lanes, 0);
+        float sum = sumInPlace(lanes, 0);
+        for (; i < count; i++) sum += a[at + i];
+        return sum;
     }
 
     /** e^x lane by lane (through {@link #exp(float[], int, float, float, float[], int, int)}; for tests and cold code). */

@@ -28,8 +28,8 @@ public final class RmsNorm {
     private static final int LANES = Widening.LANES;
     private static final WindowPool WINDOWS = new WindowPool(3);
     private static final WindowPool WEIGHT = new WindowPool(1);
-    /** Where a task stores its accumulator vector to sum the lanes (see {@link VectorMath#sumInPlace}). */
-    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
+    /** Where a task stores its two accumulator vectors to finish a sum (see {@link VectorMath#sumInPlace}). */
+    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[2 * LANES]);
     private static final long CHUNK = 1 << 15;
     /** From this size on x comes from memory rather than cache, and the pipelined pass pays. */
     private static final long PIPELINE_ELEMENTS = 1 << 20;
@@ -103,13 +103,9 @@ public final class RmsNorm {
             s0 = v0.fma(v0, s0);
             s1 = v1.fma(v1, s1);
         }
-        if (i + LANES <= n) {
-            FloatVector v = FloatVector.fromArray(S, x, at + i);
-            s0 = v.fma(v, s0);
-            i += LANES;
-        }
-        s0.add(s1).intoArray(lanes, 0);
-        return squaresTail(x, at, i, n, VectorMath.sumInPlace(lanes, 0));
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, LANES);
+        return finishSquares(x, at, i, n, lanes);
     }
 
     /**
@@ -136,13 +132,9 @@ public final class RmsNorm {
             FloatVector.fromArray(S, x, xAt + i + LANES).mul(inv).mul(FloatVector.fromArray(S, w, wAt + i + LANES)).intoArray(y, yAt + i + LANES);
         }
         scaleTail(x, xAt, y, yAt, w, wAt, i, n, inv);
-        if (i + LANES <= n) {
-            FloatVector v = FloatVector.fromArray(S, next, nextAt + i);
-            s0 = v.fma(v, s0);
-            i += LANES;
-        }
-        s0.add(s1).intoArray(lanes, 0);
-        return squaresTail(next, nextAt, i, n, VectorMath.sumInPlace(lanes, 0));
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, LANES);
+        return finishSquares(next, nextAt, i, n, lanes);
     }
 
     /** {@code y = x · inv · w} for the elements {@code [from, n)} of a row. */
@@ -153,9 +145,21 @@ public final class RmsNorm {
         for (; i < n; i++) y[yAt + i] = x[xAt + i] * inv * w[wAt + i];
     }
 
-    /** {@code sum} plus the squares of the elements {@code [from, n)}, one fused multiply-add each. */
-    private static float squaresTail(float[] x, int at, int from, int n, float sum) {
-        for (int i = from; i < n; i++) sum = Math.fma(x[at + i], x[at + i], sum);
+    /**
+     * Finishes a sum of squares whose two accumulators are stored at {@code lanes[0 ..)} and
+     * {@code lanes[LANES ..)} after element {@code i}: one more whole vector into the first, the
+     * lane sum of both, then the scalar tail, one fused multiply-add per element.
+     */
+    private static float finishSquares(float[] x, int at, int i, int n, float[] lanes) {
+        FloatVector s0 = FloatVector.fromArray(S, lanes, 0), s1 = FloatVector.fromArray(S, lanes, LANES);
+        if (i + LANES <= n) {
+            FloatVector v = FloatVector.fromArray(S, x, at + i);
+            s0 = v.fma(v, s0);
+            i += LANES;
+        }
+        s0.add(s1).intoArray(lanes, 0);
+        float sum = VectorMath.sumInPlace(lanes, 0);
+        for (; i < n; i++) sum = Math.fma(x[at + i], x[at + i], sum);
         return sum;
     }
 }

@@ -59,12 +59,7 @@ public final class Softmax {
         float max = m.reduceLanes(VectorOperators.MAX);
         for (int i = vectorEnd; i < n; i++) max = Math.max(max, x[xAt + i]);
         VectorMath.exp(x, xAt, 1f, max, y, yAt, n);   // y = e^(x − max); arrays in, arrays out (see VectorMath.exp)
-        FloatVector total = FloatVector.zero(S);
-        for (int i = 0; i < vectorEnd; i += LANES) total = total.add(FloatVector.fromArray(S, y, yAt + i));
-        float[] lanes = LANE_SCRATCH.get();
-        total.intoArray(lanes, 0);   // summed through the array: no vector is passed to a call (see VectorMath.sumInPlace)
-        float sum = VectorMath.sumInPlace(lanes, 0);
-        for (int i = vectorEnd; i < n; i++) sum += y[yAt + i];
+        float sum = VectorMath.sum(y, yAt, n, LANE_SCRATCH.get());
         float inverse = 1 / sum;
         for (int i = 0; i < vectorEnd; i += LANES) FloatVector.fromArray(S, y, yAt + i).mul(inverse).intoArray(y, yAt + i);
         for (int i = vectorEnd; i < n; i++) y[yAt + i] *= inverse;
