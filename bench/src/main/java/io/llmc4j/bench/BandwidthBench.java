@@ -18,7 +18,10 @@ import java.util.Random;
  *       into a heap array: reads 2 and writes 4 bytes per element; the baseline copies 3 bytes per
  *       element (3 read + 3 written) between the same kinds of memory.</li>
  *   <li>RMSNorm ({@link RmsNorm}) of F32 heap rows (activations): reads and writes 4 bytes per
- *       element (the weight stays in cache); the baseline copies the input to the output.</li>
+ *       element (the weight stays in cache); the baseline copies the input to the output. Once as
+ *       {@code Tensor.allocate} places them (large tensors start on a cache line), and once with
+ *       every row shifted 16 bytes into a line (what large arrays gave before), to show what the
+ *       placement is worth.</li>
  * </ul>
  * GB/s count bytes read plus bytes written. Rounds interleave kernel and baseline; rounds during
  * the first {@code --warmup-seconds} are dropped; best and median are reported.
@@ -29,6 +32,8 @@ import java.util.Random;
  */
 public final class BandwidthBench {
     private static final long CHUNK = 1 << 16;
+    /** Elements by which the mid-line RMSNorm rows are shifted: 16 bytes, an array header's length. */
+    private static final int MID_LINE = 4;
 
     private BandwidthBench() {
     }
@@ -43,7 +48,8 @@ public final class BandwidthBench {
             for (int[] size : options.sizes("sizes", "4096x4096,64x4096", 2)) {
                 int rows = size[0], hidden = size[1];
                 conversion(rows, hidden, parallel, arena, rounds, warmup);
-                rmsNorm(rows, hidden, parallel, arena, rounds, warmup);
+                rmsNorm(rows, hidden, 0, parallel, arena, rounds, warmup);
+                rmsNorm(rows, hidden, MID_LINE, parallel, arena, rounds, warmup);
             }
         }
     }
@@ -82,12 +88,13 @@ public final class BandwidthBench {
         report("BF16->F32 convert", rows, hidden, kernel, copy);
     }
 
-    private static void rmsNorm(int rows, int hidden, Parallel parallel, Arena arena, int rounds, int warmup) {
-        // As in a model: activations are heap tensors.
-        Tensor x = Tensor.allocate(DType.F32, rows, hidden), out = Tensor.allocate(DType.F32, rows, hidden);
+    private static void rmsNorm(int rows, int hidden, int shift, Parallel parallel, Arena arena, int rounds, int warmup) {
+        // As in a model: activations are heap tensors (which start on a cache line when large);
+        // shifted by a few elements, every row starts mid-line, as large arrays did before.
+        Tensor x = heapRows(rows, hidden, shift), out = heapRows(rows, hidden, shift);
         Tensor weight = Tensor.allocate(arena, DType.BF16, hidden);
         Random random = new Random(2);
-        for (long i = 0; i < x.elementCount(); i++) x.segment().set(Tensor.F32, 4 * i, (float) random.nextGaussian());
+        for (long i = 0; i < x.elementCount(); i++) x.segment().set(Tensor.F32, x.byteOffset() + 4 * i, (float) random.nextGaussian());
         for (long i = 0; i < hidden; i++) weight.segment().set(Tensor.I16, 2 * i, FloatFormats.floatToBf16(1 + 0.1f * (float) random.nextGaussian()));
         long n = x.elementCount();
         int tasks = Parallel.chunkCount(n, CHUNK);
@@ -102,7 +109,7 @@ public final class BandwidthBench {
             start = System.nanoTime();
             parallel.forEach(tasks, t -> {
                 long first = t * CHUNK, count = Math.min(CHUNK, n - first);
-                MemorySegment.copy(x.segment(), 4 * first, out.segment(), 4 * first, 4 * count);
+                MemorySegment.copy(x.segment(), x.byteOffset() + 4 * first, out.segment(), out.byteOffset() + 4 * first, 4 * count);
             });
             double copySeconds = (System.nanoTime() - start) * 1e-9;
             if (keep) {
@@ -111,7 +118,13 @@ public final class BandwidthBench {
                 measured++;
             }
         }
-        report("RMSNorm (F32)", rows, hidden, kernel, copy);
+        report(shift == 0 ? "RMSNorm (F32)" : "RMSNorm, rows mid-line", rows, hidden, kernel, copy);
+    }
+
+    /** A contiguous F32 [rows, hidden] heap tensor whose element 0 is {@code shift} elements into its array. */
+    private static Tensor heapRows(int rows, int hidden, int shift) {
+        long n = (long) rows * hidden;
+        return Tensor.allocate(DType.F32, n + shift).narrow(0, shift, n).reshape(rows, hidden);
     }
 
     private static void report(String name, int rows, int hidden, Samples kernel, Samples copy) {

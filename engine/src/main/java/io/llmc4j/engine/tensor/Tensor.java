@@ -55,6 +55,9 @@ public final class Tensor {
      * type (float[] for F32, short[] for F16/BF16, ...) whenever the element count fits in an array:
      * Vector API loads and stores on a heap segment are only intrinsified when the array's element
      * type matches the vector's (a float vector over a long[]-backed segment runs ~40× slower).
+     * Tensors of 1 MiB and more start on a 64-byte cache line of their array where the JVM grants
+     * native access (see {@link HeapArrays}); the segment may then be a slice of a slightly longer
+     * array, so code that reaches the array must add the segment's {@code address()}.
      */
     public static Tensor allocate(DType dtype, long... dims) {
         Shape shape = Shape.of(dims);
@@ -74,12 +77,12 @@ public final class Tensor {
 
     private static MemorySegment typedHeapSegment(DType dtype, int count) {
         return switch (dtype) {
-            case F64 -> MemorySegment.ofArray(new double[count]);
-            case F32 -> MemorySegment.ofArray(new float[count]);
-            case F16, BF16, I16 -> MemorySegment.ofArray(new short[count]);
-            case I64 -> MemorySegment.ofArray(new long[count]);
-            case I32 -> MemorySegment.ofArray(new int[count]);
-            case F8_E4M3, F8_E5M2, I8, U8, BOOL -> MemorySegment.ofArray(new byte[count]);
+            case F64 -> HeapArrays.allocate(count, 8, double[]::new);
+            case F32 -> HeapArrays.allocate(count, 4, float[]::new);
+            case F16, BF16, I16 -> HeapArrays.allocate(count, 2, short[]::new);
+            case I64 -> HeapArrays.allocate(count, 8, long[]::new);
+            case I32 -> HeapArrays.allocate(count, 4, int[]::new);
+            case F8_E4M3, F8_E5M2, I8, U8, BOOL -> HeapArrays.allocate(count, 1, byte[]::new);
         };
     }
 
