@@ -24,9 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * on task boundaries. Thread-safe.
  *
  * <p>Speed depends on where rows start: rows of a large {@code Tensor.allocate} tensor start on a
- * cache line and run at 0.75–0.86 of memcpy bandwidth from memory (4096 features, one thread);
- * rows 16 bytes into a line, whose vector loads and stores all split across two lines, at
- * 0.65–0.69 ({@code bench/run-bandwidth.sh} measures both).
+ * cache line and run at 0.73–0.86 of memcpy bandwidth from memory (4096 features, one thread);
+ * rows 16 bytes into a line, whose vector loads and stores all split across two lines, ran 0.01 to
+ * 0.15 slower ({@code bench/run-bandwidth.sh} measures both in one run).
  */
 public final class RmsNorm {
     private static final VectorSpecies<Float> S = Widening.SPECIES;
