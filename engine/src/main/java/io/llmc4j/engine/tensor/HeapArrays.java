@@ -22,9 +22,11 @@ import java.util.function.IntFunction;
  * <p>How: a large array gets one line of slack, its element 0's address is read once (a
  * zero-length {@code memset}, which returns its argument, called as a critical downcall that may
  * see heap memory), and the tensor's segment starts at the first line boundary. Only arrays of at
- * least {@link #ALIGN_FROM_BYTES} are placed, because smaller ones may be moved by the collector and
- * lose the placement; a moved array is merely slower. Without native access (the module is not
- * granted it) arrays are used as allocated, with no warning printed.
+ * least {@link #ALIGN_FROM_BYTES} are placed: smaller ones are copied between young-generation
+ * spaces by the collector and lose the placement (so do larger ones below the collector's
+ * humongous size, half a G1 region, which is 1 MiB with the 2 MiB regions of heaps up to 4 GiB);
+ * a moved array is merely slower, never wrong. Without native access (the module is not granted
+ * it) arrays are used as allocated, with no warning printed.
  */
 final class HeapArrays {
     /** Arrays from this size on are placed on a cache line. */
