@@ -24,7 +24,7 @@ import java.util.function.IntFunction;
  * see heap memory), and the tensor's segment starts at the first line boundary. Only arrays of at
  * least {@link #ALIGN_FROM_BYTES} are placed: smaller ones are copied between young-generation
  * spaces by the collector and lose the placement (so do larger ones below the collector's
- * humongous size, half a G1 region, which is 1 MiB with the 2 MiB regions of heaps up to 4 GiB);
+ * humongous size, half a G1 region: 1 MiB with the 2 MiB regions G1 picks for heaps of 4 to 8 GiB);
  * a moved array is merely slower, never wrong. Without native access (the module is not granted
  * it) arrays are used as allocated, with no warning printed.
  */
