@@ -41,7 +41,7 @@ public final class BandwidthBench {
     public static void main(String[] args) {
         BenchArgs options = BenchArgs.parse(args);
         int threads = options.integer("threads", 1), rounds = options.integer("rounds", 30), warmup = options.integer("warmup-seconds", 2);
-        System.out.println("BandwidthBench: " + Machine.describe() + ", " + threads + " threads, " + warmup + " s warm-up, then " + rounds + " measured rounds per kernel");
+        System.out.println(Machine.banner("BandwidthBench", threads, warmup, rounds, "kernel"));
         System.out.printf("%-22s %-14s %-24s %-24s %-12s%n", "kernel", "rows x hidden", "kernel GB/s", "copy GB/s", "ratio");
         System.out.printf("%-22s %-14s %-24s %-24s %-12s%n", "", "", "best / median", "best / median", "best / median");
         try (Parallel parallel = new Parallel(threads); Arena arena = Arena.ofShared()) {

@@ -39,7 +39,7 @@ public final class ConversionBench {
     public static void main(String[] args) {
         BenchArgs options = BenchArgs.parse(args);
         int threads = options.integer("threads", 1), rounds = options.integer("rounds", 15), warmup = options.integer("warmup-seconds", 2);
-        System.out.println("ConversionBench: " + Machine.describe() + ", " + threads + " threads, " + warmup + " s warm-up, then " + rounds + " measured rounds per kernel");
+        System.out.println(Machine.banner("ConversionBench", threads, warmup, rounds, "kernel"));
         System.out.printf("%-14s %-14s %-22s %-22s %-12s%n", "conversion", "rows x hidden", "vectorized GB/s", "scalar loop GB/s", "ratio");
         System.out.printf("%-14s %-14s %-22s %-22s %-12s%n", "", "", "best / median", "best / median", "best / median");
         Conversion[] conversions = {new Conversion(DType.F16, false), new Conversion(DType.F8_E4M3, false), new Conversion(DType.F8_E5M2, false),

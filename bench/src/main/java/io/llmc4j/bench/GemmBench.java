@@ -37,7 +37,7 @@ public final class GemmBench {
         BenchArgs options = BenchArgs.parse(args);
         int threads = options.integer("threads", 2), rounds = options.integer("rounds", 20), warmup = options.integer("warmup-seconds", 4);
         List<int[]> shapes = options.sizes("shapes", "512x2048x2048,2048x2048x5632", 3);
-        System.out.println("GemmBench: " + Machine.describe() + ", " + threads + " threads, " + warmup + " s warm-up, then " + rounds + " measured rounds per shape");
+        System.out.println(Machine.banner("GemmBench", threads, warmup, rounds, "shape"));
         Optional<OpenBlas> openBlas = OpenBlas.load();
         if (openBlas.isPresent()) {
             openBlas.get().threads(threads);

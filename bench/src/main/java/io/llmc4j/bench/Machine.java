@@ -10,6 +10,11 @@ final class Machine {
     private Machine() {
     }
 
+    /** The first line a bench prints: its name, this machine, and how it measures. */
+    static String banner(String bench, int threads, int warmupSeconds, int rounds, String per) {
+        return bench + ": " + describe() + ", " + threads + " threads, " + warmupSeconds + " s warm-up, then " + rounds + " measured rounds per " + per;
+    }
+
     static String describe() {
         String cpu = "unknown CPU";
         try {
