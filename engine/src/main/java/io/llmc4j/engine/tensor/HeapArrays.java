@@ -39,15 +39,15 @@ final class HeapArrays {
     }
 
     /**
-     * A zeroed segment of {@code count} elements of {@code elementBytes} bytes each, backed by an
-     * array that {@code allocate} makes (given a length in elements), cache-line aligned when large.
+     * A zeroed segment of {@code count} elements of {@code elementBytes} bytes each, over an array
+     * that {@code allocate} makes (given a length in elements), cache-line aligned when large.
      */
-    static MemorySegment allocate(int count, int elementBytes, IntFunction<Object> allocate) {
+    static MemorySegment allocate(int count, int elementBytes, IntFunction<MemorySegment> allocate) {
         long bytes = (long) count * elementBytes;
         int slack = LINE / elementBytes;
         if (MEMSET == null || bytes < ALIGN_FROM_BYTES || count > Integer.MAX_VALUE - 8 - slack)
-            return segmentOf(allocate.apply(count));
-        MemorySegment whole = segmentOf(allocate.apply(count + slack));
+            return allocate.apply(count);
+        MemorySegment whole = allocate.apply(count + slack);
         long address = addressOf(whole);
         long skip = address < 0 || address % elementBytes != 0 ? 0 : Math.floorMod(-address, LINE);
         return whole.asSlice(skip, bytes);
@@ -67,18 +67,6 @@ final class HeapArrays {
         } catch (Throwable e) {
             return -1;
         }
-    }
-
-    private static MemorySegment segmentOf(Object array) {
-        return switch (array) {
-            case float[] a -> MemorySegment.ofArray(a);
-            case double[] a -> MemorySegment.ofArray(a);
-            case short[] a -> MemorySegment.ofArray(a);
-            case int[] a -> MemorySegment.ofArray(a);
-            case long[] a -> MemorySegment.ofArray(a);
-            case byte[] a -> MemorySegment.ofArray(a);
-            default -> throw new IllegalArgumentException("not a primitive array: " + array.getClass());
-        };
     }
 
     private static MethodHandle memset() {

@@ -77,12 +77,12 @@ public final class Tensor {
 
     private static MemorySegment typedHeapSegment(DType dtype, int count) {
         return switch (dtype) {
-            case F64 -> HeapArrays.allocate(count, 8, double[]::new);
-            case F32 -> HeapArrays.allocate(count, 4, float[]::new);
-            case F16, BF16, I16 -> HeapArrays.allocate(count, 2, short[]::new);
-            case I64 -> HeapArrays.allocate(count, 8, long[]::new);
-            case I32 -> HeapArrays.allocate(count, 4, int[]::new);
-            case F8_E4M3, F8_E5M2, I8, U8, BOOL -> HeapArrays.allocate(count, 1, byte[]::new);
+            case F64 -> HeapArrays.allocate(count, 8, n -> MemorySegment.ofArray(new double[n]));
+            case F32 -> HeapArrays.allocate(count, 4, n -> MemorySegment.ofArray(new float[n]));
+            case F16, BF16, I16 -> HeapArrays.allocate(count, 2, n -> MemorySegment.ofArray(new short[n]));
+            case I64 -> HeapArrays.allocate(count, 8, n -> MemorySegment.ofArray(new long[n]));
+            case I32 -> HeapArrays.allocate(count, 4, n -> MemorySegment.ofArray(new int[n]));
+            case F8_E4M3, F8_E5M2, I8, U8, BOOL -> HeapArrays.allocate(count, 1, n -> MemorySegment.ofArray(new byte[n]));
         };
     }
 
