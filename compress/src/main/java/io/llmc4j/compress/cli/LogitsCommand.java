@@ -4,6 +4,7 @@ import io.llmc4j.compress.data.Batch;
 import io.llmc4j.compress.data.CalibrationDataset;
 import io.llmc4j.compress.data.TokenSequence;
 import io.llmc4j.compress.eval.ModelLoaders;
+import io.llmc4j.engine.io.InputOutputOverlap;
 import io.llmc4j.engine.io.npy.NpyWriter;
 import io.llmc4j.engine.models.LoadedModel;
 import io.llmc4j.engine.ops.Ops;
@@ -11,6 +12,7 @@ import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,6 +72,8 @@ final class LogitsCommand implements Callable<Integer> {
         Ops ops = kernels.ops();
         Path modelDir = new DefaultResources(environment, spec.commandLine().getErr()).model(model);
         Path tokenFile = environment.resolve(tokens);
+        InputOutputOverlap.requireApart(out, "--out", false, List.of(new InputOutputOverlap.Input("--model directory", modelDir),
+                new InputOutputOverlap.Input("--tokens", tokenFile)));
         try (LoadedModel loaded = ModelLoaders.open(modelDir, ops)) {
             CalibrationDataset data = TokenDatasets.read(tokenFile, maxSeqLength, 0, limit, loaded.config());
             int length = equalLength(data);

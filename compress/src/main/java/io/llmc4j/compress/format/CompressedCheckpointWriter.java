@@ -2,6 +2,8 @@ package io.llmc4j.compress.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmc4j.compress.quantization.QuantizationScheme;
+import io.llmc4j.engine.io.InputOutputOverlap;
+import io.llmc4j.engine.io.OverlappingPathsException;
 import io.llmc4j.engine.io.safetensors.SafetensorsStreamingWriter;
 import io.llmc4j.engine.models.ModelConfig;
 import io.llmc4j.engine.nn.CausalLM;
@@ -45,7 +47,7 @@ import java.util.Objects;
  * renamed into place only when complete; an existing non-empty {@code outputDir} is refused unless
  * {@link WriteOptions#overwrite()}, and then replaced only after success. On any failure the temporary
  * directory is deleted and {@code outputDir} is as it was. Nothing is ever written into the source
- * directory (an output inside it, or containing it, is refused). Before writing, every quantized
+ * directory (an output that is it, lies inside it or contains it on disk is refused: {@link #checkOutput}). Before writing, every quantized
  * module is checked for the parameters its scheme needs. Stateless; the model must not change while
  * it is saved.
  */
@@ -83,7 +85,7 @@ public final class CompressedCheckpointWriter {
         Objects.requireNonNull(options, "options");
         Path target = outputDir.toAbsolutePath().normalize();
         Path source = sourceDir == null ? null : sourceDir.toAbsolutePath().normalize();
-        checkPaths(source, target);
+        checkOutput(sourceDir, outputDir, options);
 
         QuantizationConfig config = QuantizationConfig.of(spec);
         Map<String, Planned> plan = plan(model, modules, spec, config);
@@ -91,7 +93,6 @@ public final class CompressedCheckpointWriter {
         configTree.set(QuantizationConfig.CONFIG_KEY, config.toJson());
         String configText = PythonJson.dumps(configTree);
 
-        OutputDirectory.checkTarget(target, options.overwrite());
         Path temporary = OutputDirectory.createTemporary(target);
         List<String> files = new ArrayList<>();
         try {
@@ -111,7 +112,7 @@ public final class CompressedCheckpointWriter {
                     }
                 }
             }
-            OutputDirectory.checkTarget(target, options.overwrite());
+            checkOutput(sourceDir, outputDir, options);   // again: links or mounts may have changed meanwhile
             OutputDirectory.commit(temporary, target);
         } catch (IOException e) {
             FormatException failure = new FormatException("cannot write the checkpoint into " + temporary + ": " + e, e);
@@ -128,15 +129,26 @@ public final class CompressedCheckpointWriter {
     private record Planned(QuantizedModuleRef ref, CompressionFormat format) {
     }
 
-    private static void checkPaths(Path source, Path target) {
+    /**
+     * Checks, before any work, that a checkpoint of {@code sourceDir}'s model may be written to
+     * {@code outputDir}: the output has a parent, is not a file, is empty unless
+     * {@link WriteOptions#overwrite()}, and neither is, lies inside nor contains the source directory
+     * on disk (symbolic links, {@code ..} and bind mounts resolved: {@link InputOutputOverlap}).
+     *
+     * @param sourceDir the model directory, or null
+     * @throws FormatException naming the output (and the source) when the output is refused
+     */
+    public static void checkOutput(Path sourceDir, Path outputDir, WriteOptions options) {
+        Path target = outputDir.toAbsolutePath().normalize();
         if (target.getParent() == null) throw new FormatException("output directory " + target + " has no parent directory");
-        if (source == null) return;
-        if (target.startsWith(source))
-            throw new FormatException("output directory " + target + " is inside the source model directory " + source
-                    + "; the source is never written to, choose a directory outside it");
-        if (source.startsWith(target))
-            throw new FormatException("output directory " + target + " contains the source model directory " + source
-                    + "; replacing it would delete the source");
+        if (sourceDir != null) {
+            try {
+                InputOutputOverlap.requireApart(outputDir, "output directory", options.overwrite(), "source model directory", sourceDir);
+            } catch (OverlappingPathsException e) {
+                throw new FormatException(e.getMessage(), e);
+            }
+        }
+        OutputDirectory.checkTarget(target, options.overwrite());
     }
 
     /** Checks the quantized modules against the model and the config groups; nothing is computed yet. */
