@@ -112,7 +112,7 @@ public final class CompressedCheckpointWriter {
                     }
                 }
             }
-            checkOutput(sourceDir, outputDir, options);   // again: links or mounts may have changed meanwhile
+            checkPlacement(sourceDir, outputDir, options);   // again: links or mounts may have changed meanwhile
             OutputDirectory.commit(temporary, target);
         } catch (IOException e) {
             FormatException failure = new FormatException("cannot write the checkpoint into " + temporary + ": " + e, e);
@@ -132,13 +132,20 @@ public final class CompressedCheckpointWriter {
     /**
      * Checks, before any work, that a checkpoint of {@code sourceDir}'s model may be written to
      * {@code outputDir}: the output has a parent, is not a file, is empty unless
-     * {@link WriteOptions#overwrite()}, and neither is, lies inside nor contains the source directory
-     * on disk (symbolic links, {@code ..} and bind mounts resolved: {@link InputOutputOverlap}).
+     * {@link WriteOptions#overwrite()}, neither is, lies inside nor contains the source directory on
+     * disk (symbolic links, {@code ..} and bind mounts resolved: {@link InputOutputOverlap}), and a
+     * directory can be created where it goes (its nearest existing ancestor is a writable directory,
+     * tried by creating and deleting one).
      *
      * @param sourceDir the model directory, or null
      * @throws FormatException naming the output (and the source) when the output is refused
      */
     public static void checkOutput(Path sourceDir, Path outputDir, WriteOptions options) {
+        checkPlacement(sourceDir, outputDir, options);
+        OutputDirectory.checkCreatable(outputDir.toAbsolutePath().normalize());
+    }
+
+    private static void checkPlacement(Path sourceDir, Path outputDir, WriteOptions options) {
         Path target = outputDir.toAbsolutePath().normalize();
         if (target.getParent() == null) throw new FormatException("output directory " + target + " has no parent directory");
         if (sourceDir != null) {

@@ -6,6 +6,7 @@ import static io.llmc4j.compress.cli.CliTesting.tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import io.llmc4j.compress.cli.CliTesting.CliResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +87,46 @@ class OneshotCommandTest {
         try (var entries = Files.list(root)) {
             assertTrue(entries.noneMatch(p -> p.getFileName().toString().contains(".tmp")), "no temporary directory is left");
         }
+    }
+
+    /** Refused with exit 3 and one line naming {@code named}, before anything was loaded or calibrated. */
+    private void refusedUpFront(CliResult result, String named) {
+        assertEquals(Llmc.EXIT_BAD_INPUT, result.exitCode(), result::toString);
+        assertEquals(1, result.errLines().size(), result::toString);
+        assertTrue(result.err().contains(named), result::toString);
+    }
+
+    @Test
+    void anOutputThatIsAFileOrUnderAFileIsRefusedBeforeLoading() throws IOException {
+        Path file = Files.writeString(root.resolve("a-file"), "mine");
+        refusedUpFront(oneshot(file, "--scheme", "W8A8", "--overwrite"), file.toString());
+        refusedUpFront(oneshot(file.resolve("sub/out"), "--scheme", "W8A8"), file.toString());
+        assertEquals("mine", Files.readString(file));
+    }
+
+    @Test
+    void anOutputInAReadOnlyDirectoryIsRefusedBeforeLoading() throws IOException {
+        Path readOnly = Files.createDirectories(root.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            boolean enforced;
+            try {
+                Files.delete(Files.createDirectory(readOnly.resolve("probe")));
+                enforced = false;
+            } catch (IOException e) {
+                enforced = true;
+            }
+            assumeTrue(enforced, "permissions are not enforced for this user (root)");
+            refusedUpFront(oneshot(readOnly.resolve("out"), "--scheme", "W8A8"), readOnly.toString());
+            refusedUpFront(oneshot(readOnly.resolve("new/out"), "--scheme", "W8A8"), readOnly.toString());
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void anOutputInsideTheModelIsRefusedBeforeLoadingEvenWithDiskOffload() {
+        refusedUpFront(oneshot(model.resolve("W8A8"), "--scheme", "W8A8", "--offload", "disk"), model.toString());
     }
 
     @Test
