@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --kernels NAME}: which compute backend runs the model ({@link KernelsFactory}). */
 final class KernelOptions {
-    @Option(names = "--kernels", paramLabel = "NAME", defaultValue = KernelsFactory.DEFAULT,
+    @Option(names = "--kernels", paramLabel = "NAME", defaultValue = KernelsFactory.DEFAULT, converter = OptionValues.Kernels.class,
             description = "Compute backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
             completionCandidates = KernelNames.class)
     String kernels;

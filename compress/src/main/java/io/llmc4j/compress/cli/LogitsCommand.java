@@ -42,13 +42,13 @@ final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.npy", required = true, description = "Output file; its directory must exist.")
     String output;
 
-    @Option(names = "--max-seq-len", paramLabel = "L", description = "Truncate every sequence to its first L tokens.")
+    @Option(names = "--max-seq-len", paramLabel = "L", converter = OptionValues.Positive.class, description = "Truncate every sequence to its first L tokens.")
     Integer maxSeqLength;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N sequences (default: all).")
+    @Option(names = "--limit", paramLabel = "N", converter = OptionValues.Positive.class, description = "Use only the first N sequences (default: all).")
     Integer limit;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "4", description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "B", converter = OptionValues.Positive.class, defaultValue = "4", description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin
@@ -62,7 +62,6 @@ final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
         CliEnvironment environment = root.environment();
         Path out = environment.resolve(output);
         Path directory = out.getParent();

@@ -63,7 +63,7 @@ final class OneshotCommand implements Callable<Integer> {
         @Option(names = "--recipe", paramLabel = "FILE", description = "Recipe file (.yaml, .yml or .json).")
         Path recipe;
 
-        @Option(names = "--scheme", paramLabel = "NAME", description = "Preset scheme for a QuantizationModifier: W4A16, W4A16_ASYM, W8A16, W8A8, FP8, FP8_DYNAMIC, ...")
+        @Option(names = "--scheme", paramLabel = "NAME", converter = OptionValues.Scheme.class, description = "Preset scheme for a QuantizationModifier: W4A16, W4A16_ASYM, W8A16, W8A8, FP8, FP8_DYNAMIC, ...")
         String scheme;
     }
 
@@ -79,32 +79,32 @@ final class OneshotCommand implements Callable<Integer> {
             description = "Calibration token ids ({\"input_ids\": [...]} per line), 'default', or 'none' for data-free (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--num-samples", paramLabel = "N", defaultValue = "64", description = "Calibration sequences (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--num-samples", paramLabel = "N", converter = OptionValues.Positive.class, defaultValue = "64", description = "Calibration sequences (default: ${DEFAULT-VALUE}).")
     int numSamples;
 
-    @Option(names = "--offset", paramLabel = "K", defaultValue = "0", description = "Skip the first K sequences (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--offset", paramLabel = "K", converter = OptionValues.NonNegative.class, defaultValue = "0", description = "Skip the first K sequences (default: ${DEFAULT-VALUE}).")
     int offset;
 
-    @Option(names = "--max-seq-len", paramLabel = "L", description = "Truncate calibration sequences to L tokens.")
+    @Option(names = "--max-seq-len", paramLabel = "L", converter = OptionValues.Positive.class, description = "Truncate calibration sequences to L tokens.")
     Integer maxSeqLength;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "1", description = "Sequences per calibration batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "B", converter = OptionValues.Positive.class, defaultValue = "1", description = "Sequences per calibration batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--pipeline", paramLabel = "KIND", defaultValue = "auto",
+    @Option(names = "--pipeline", paramLabel = "KIND", defaultValue = "auto", converter = OptionValues.Pipeline.class,
             description = "auto, sequential, basic or datafree (default: ${DEFAULT-VALUE}: sequential with data, datafree without).")
-    String pipeline;
+    PipelineKind pipeline;
 
     @Option(names = "--sequential-targets", paramLabel = "PATTERN", split = ",",
             description = "Where the sequential pipeline cuts the model (default: inferred, e.g. LlamaDecoderLayer).")
     List<String> sequentialTargets;
 
-    @Option(names = "--targets-per-subgraph", paramLabel = "N", defaultValue = "1", description = "Sequential targets per subgraph (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--targets-per-subgraph", paramLabel = "N", converter = OptionValues.Positive.class, defaultValue = "1", description = "Sequential targets per subgraph (default: ${DEFAULT-VALUE}).")
     int targetsPerSubgraph;
 
-    @Option(names = "--offload", paramLabel = "WHERE", defaultValue = "none",
+    @Option(names = "--offload", paramLabel = "WHERE", defaultValue = "none", converter = OptionValues.OffloadChoice.class,
             description = "Where activations wait between subgraphs: none (heap), off-heap, or disk (memory-mapped temporary files) (default: ${DEFAULT-VALUE}).")
-    String offload;
+    OptionValues.Offload offload;
 
     @Option(names = "--output", paramLabel = "DIR", required = true, description = "Directory of the compressed checkpoint.")
     Path output;
@@ -134,7 +134,6 @@ final class OneshotCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DefaultResources defaults = new DefaultResources(root.environment(), err);
         Path outputDir = root.environment().resolve(output.toString());
-        if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
         Ops ops = kernels.ops();
         Path modelDir = defaults.model(model);
         Path recipeFile = recipeChoice.recipe == null ? null : root.environment().resolve(recipeChoice.recipe.toString());
@@ -144,7 +143,7 @@ final class OneshotCommand implements Callable<Integer> {
         Recipe recipe = recipe(registry, recipeFile);
         String recipeYaml = new RecipeWriter(registry).toYaml(recipe);
         List<Map<String, Tensor>> batches = batches(datasetFile, modelDir);
-        Oneshot.Options options = new Oneshot.Options(PipelineKind.parse(pipeline), sequentialTargets, List.of(), targetsPerSubgraph, cache(outputDir));
+        Oneshot.Options options = new Oneshot.Options(pipeline, sequentialTargets, List.of(), targetsPerSubgraph, cache(outputDir));
         OneshotJob.Result result = OneshotJob.run(modelDir, ops, recipe, recipeYaml, batches, options, outputDir,
                 new WriteOptions(maxShardBytes, overwrite), new StderrProgress(err));
         ObjectNode report = report(modelDir, batches.size(), result);
@@ -185,11 +184,10 @@ final class OneshotCommand implements Callable<Integer> {
     }
 
     private IntermediatesCache.Options cache(Path outputDir) {
-        return switch (offload.toLowerCase(Locale.ROOT)) {
-            case "none" -> IntermediatesCache.Options.inMemory();
-            case "off-heap", "offheap" -> new IntermediatesCache.Options(IntermediatesCache.Offload.OFF_HEAP, null, false);
-            case "disk" -> new IntermediatesCache.Options(IntermediatesCache.Offload.DISK, outputDir.toAbsolutePath().getParent(), true);
-            default -> throw new IllegalArgumentException("--offload must be none, off-heap or disk, got '" + offload + "'");
+        return switch (offload) {
+            case NONE -> IntermediatesCache.Options.inMemory();
+            case OFF_HEAP -> new IntermediatesCache.Options(IntermediatesCache.Offload.OFF_HEAP, null, false);
+            case DISK -> new IntermediatesCache.Options(IntermediatesCache.Offload.DISK, outputDir.toAbsolutePath().getParent(), true);
         };
     }
 

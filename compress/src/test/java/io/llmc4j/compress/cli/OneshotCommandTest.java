@@ -74,10 +74,10 @@ class OneshotCommandTest {
     }
 
     @Test
-    void anUnknownSchemeOrRecipeKeyIsBadInputAndWritesNothing() throws IOException {
+    void anUnknownSchemeIsBadUsageAndARecipeKeyBadInputAndNeitherWritesAnything() throws IOException {
         Path output = root.resolve("never");
         CliResult unknown = oneshot(output, "--scheme", "W5A16");
-        assertEquals(Llmc.EXIT_BAD_INPUT, unknown.exitCode(), unknown::toString);
+        assertEquals(Llmc.EXIT_USAGE, unknown.exitCode(), unknown::toString);
         assertTrue(unknown.err().contains("W5A16"), unknown::toString);
         Path recipe = Files.writeString(root.resolve("r.yaml"), "QuantizationModifier:\n  scheme: W8A8\n  ignroe: [lm_head]\n");
         CliResult badKey = oneshot(output, "--recipe", recipe.toString());
