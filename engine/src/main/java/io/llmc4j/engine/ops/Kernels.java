@@ -57,9 +57,21 @@ public interface Kernels {
      * Causal scaled-dot-product attention with grouped KV heads.
      * q [batch, tokens, qHeads, headDim]; k, v [batch, tokens, kvHeads, headDim] with qHeads a
      * multiple of kvHeads; mask [batch, tokens] of 1 (keep) / 0 (padding key) or null.
-     * Returns [batch, tokens, qHeads, headDim].
+     * Returns [batch, tokens, qHeads, headDim]. Full causal attention, no soft-capping.
      */
-    Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale);
+    default Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
+        return attention(q, k, v, mask, scale, 0, 0f);
+    }
+
+    /**
+     * {@link #attention(Tensor, Tensor, Tensor, Tensor, float)} where query i sees only keys j with
+     * i − window &lt; j ≤ i when {@code window} &gt; 0 (sliding window, Mistral/Gemma), and each
+     * scaled score s becomes softcap·tanh(s/softcap) when {@code softcap} &gt; 0 (Gemma 2).
+     */
+    Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap);
+
+    /** Elementwise cap·tanh(x/cap) (Gemma 2's final logit soft-capping); cap &gt; 0. */
+    Tensor softcap(Tensor x, float cap);
 
     /** Reduces {@code axis} away; returns an F32 tensor of the remaining shape. */
     Tensor reduce(Reduction reduction, Tensor x, int axis);

@@ -65,7 +65,17 @@ public final class Ops {
     }
 
     public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
-        return invoke(OpCode.ATTENTION, q, k, v, mask, scale);
+        return attention(q, k, v, mask, scale, 0, 0f);
+    }
+
+    /** Attention with a sliding window (≤ 0: none) and logit soft-cap (≤ 0: none); see {@link Kernels}. */
+    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap) {
+        return invoke(OpCode.ATTENTION, q, k, v, mask, scale, window, softcap);
+    }
+
+    /** cap·tanh(x/cap). */
+    public Tensor softcap(Tensor x, float cap) {
+        return invoke(OpCode.SOFTCAP, x, cap);
     }
 
     public Tensor reduce(Reduction reduction, Tensor x, int axis) {
@@ -121,7 +131,9 @@ public final class Ops {
             case GELU -> kernels.gelu((Tensor) args[0]);
             case SOFTMAX -> kernels.softmax((Tensor) args[0]);
             case ROPE -> kernels.rope((Tensor) args[0], (Tensor) args[1], (Tensor) args[2]);
-            case ATTENTION -> kernels.attention((Tensor) args[0], (Tensor) args[1], (Tensor) args[2], (Tensor) args[3], (Float) args[4]);
+            case ATTENTION -> kernels.attention((Tensor) args[0], (Tensor) args[1], (Tensor) args[2], (Tensor) args[3], (Float) args[4],
+                    (Integer) args[5], (Float) args[6]);
+            case SOFTCAP -> kernels.softcap((Tensor) args[0], (Float) args[1]);
             case REDUCE -> kernels.reduce((Reduction) args[0], (Tensor) args[1], (Integer) args[2]);
             case CONVERT -> kernels.convert((Tensor) args[0], (DType) args[1]);
             case RESHAPE -> ((Tensor) args[0]).contiguous().reshape((long[]) args[1]);

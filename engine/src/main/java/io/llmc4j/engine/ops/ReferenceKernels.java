@@ -163,7 +163,13 @@ public final class ReferenceKernels implements Kernels {
     }
 
     @Override
-    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
+    public Tensor softcap(Tensor x, float cap) {
+        if (!(cap > 0)) throw new IllegalArgumentException("softcap: cap must be positive, got " + cap);
+        return map(x, v -> cap * Math.tanh(v / cap));
+    }
+
+    @Override
+    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap) {
         long batch = q.dim(0), tokens = q.dim(1), qHeads = q.dim(2), dim = q.dim(3), kvHeads = k.dim(2);
         if (qHeads % kvHeads != 0) throw new IllegalArgumentException("attention: " + qHeads + " query heads not a multiple of " + kvHeads + " kv heads");
         long group = qHeads / kvHeads;
@@ -175,12 +181,13 @@ public final class ReferenceKernels implements Kernels {
                 for (long i = 0; i < tokens; i++) {
                     double max = Double.NEGATIVE_INFINITY;
                     for (long j = 0; j <= i; j++) {
-                        boolean keep = mask == null || mask.getFloat(b, j) != 0;
+                        boolean keep = (mask == null || mask.getFloat(b, j) != 0) && (window <= 0 || j > i - window);
                         double s = Double.NEGATIVE_INFINITY;
                         if (keep) {
                             s = 0;
                             for (long d = 0; d < dim; d++) s += (double) q.getFloat(b, i, h, d) * k.getFloat(b, j, kvh, d);
                             s *= scale;
+                            if (softcap > 0) s = softcap * Math.tanh(s / softcap);
                         }
                         scores[(int) j] = s;
                         max = Math.max(max, s);

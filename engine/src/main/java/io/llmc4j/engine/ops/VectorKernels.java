@@ -109,8 +109,13 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
-        return CausalAttention.apply(q, k, v, mask, scale, parallel);
+    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap) {
+        return CausalAttention.apply(q, k, v, mask, scale, window, softcap, parallel);
+    }
+
+    @Override
+    public Tensor softcap(Tensor x, float cap) {
+        return Unary.softcap(x, cap, parallel);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static io.llmc4j.engine.ops.KernelAssertions.assertSameBits;
 import static io.llmc4j.engine.ops.KernelAssertions.normal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
@@ -193,6 +194,49 @@ class VectorKernelsTest {
         float scale = (float) (1 / Math.sqrt(headDim));
         assertClose(fast.attention(q, k, v, mask, scale), REFERENCE.attention(q, k, v, mask, scale), null, 1e-5, 2e-6,
                 "attention seed " + seed);
+    }
+
+    static Stream<Arguments> windowCases() {
+        return Stream.of(Arguments.of(1, 0f), Arguments.of(3, 0f), Arguments.of(32, 0f), Arguments.of(70, 0f), Arguments.of(0, 2f),
+                Arguments.of(5, 1.5f), Arguments.of(65, 50f));
+    }
+
+    /**
+     * Sliding windows and soft-capping: the vector kernel matches the reference; and, independently, with
+     * a window w query i equals full causal attention over the keys [i − w + 1, i] alone (the last row of
+     * the reference run on that slice), which also checks windows that straddle the 64-query blocks.
+     */
+    @ParameterizedTest(name = "attention window={0} softcap={1}")
+    @MethodSource("windowCases")
+    void slidingWindowAndSoftcapMatchReferenceAndSlices(int window, float softcap) {
+        long seed = SEED + 31L * window + (long) softcap;
+        Random random = new Random(seed);
+        int batch = 2, tokens = 130, qHeads = 4, kvHeads = 2, headDim = 8;
+        Tensor q = normal(random, DType.F32, batch, tokens, qHeads, headDim);
+        Tensor k = normal(random, DType.F32, batch, tokens, kvHeads, headDim), v = normal(random, DType.F32, batch, tokens, kvHeads, headDim);
+        Tensor mask = Tensor.allocate(DType.F32, batch, tokens);
+        for (long i = 0; i < mask.elementCount(); i++) mask.setFlat(i, random.nextInt(5) == 0 ? 0 : 1);
+        float scale = 0.7f;
+        Tensor expected = REFERENCE.attention(q, k, v, mask, scale, window, softcap);
+        assertClose(fast.attention(q, k, v, mask, scale, window, softcap), expected, null, 1e-5, 2e-6, "attention window seed " + seed);
+        if (window <= 0 || softcap > 0) return;
+        for (int i : new int[] {0, 1, window - 1, window, 63, 64, 64 + window, tokens - 1}) {
+            if (i < 0 || i >= tokens) continue;
+            int from = Math.max(0, i - window + 1), length = i - from + 1;
+            Tensor slice = REFERENCE.attention(q.narrow(1, from, length).contiguous(), k.narrow(1, from, length).contiguous(),
+                    v.narrow(1, from, length).contiguous(), mask.narrow(1, from, length).contiguous(), scale);
+            assertClose(expected.narrow(1, i, 1).contiguous(), slice.narrow(1, length - 1, 1).contiguous(), null, 1e-6, 1e-7,
+                    "query " + i + " against its window alone");
+        }
+    }
+
+    @Test
+    void softcapMatchesReference() {
+        Tensor x = normal(new Random(SEED), DType.F32, 3, 257);
+        Tensor scaled = REFERENCE.scale(x, 40f);
+        assertClose(fast.softcap(scaled, 30f), REFERENCE.softcap(scaled, 30f), null, 1e-6, 1e-6, "softcap");
+        float[] capped = fast.softcap(scaled, 30f).toFloatArray();
+        for (float c : capped) assertTrue(Math.abs(c) < 30f, "soft-capped values stay inside the cap: " + c);
     }
 
     static Stream<Arguments> reduceCases() {
