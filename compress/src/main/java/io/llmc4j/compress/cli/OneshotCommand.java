@@ -92,7 +92,7 @@ final class OneshotCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--pipeline", paramLabel = "KIND", defaultValue = "auto", converter = OptionValues.Pipeline.class,
-            description = "auto, sequential, basic or datafree (default: ${DEFAULT-VALUE}: sequential with data, datafree without).")
+            description = "auto, sequential, basic or datafree (default: ${DEFAULT-VALUE}: sequential when the recipe needs calibration data, such as static activation scales, else datafree).")
     PipelineKind pipeline;
 
     @Option(names = "--sequential-targets", paramLabel = "PATTERN", split = ",",

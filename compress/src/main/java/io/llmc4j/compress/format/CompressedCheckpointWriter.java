@@ -8,16 +8,20 @@ import io.llmc4j.engine.io.safetensors.SafetensorsStreamingWriter;
 import io.llmc4j.engine.models.ModelConfig;
 import io.llmc4j.engine.nn.CausalLM;
 import io.llmc4j.engine.nn.Module;
+import io.llmc4j.engine.tensor.MappedPages;
 import io.llmc4j.engine.tensor.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Saves a quantized model as a compressed-tensors checkpoint that vLLM loads (the output of
@@ -42,6 +46,8 @@ import java.util.Objects;
  * {@link SafetensorsStreamingWriter}, which writes each shard as soon as it is full and then drops its
  * tensors; so at most one shard's worth of compressed tensors (plus the module being compressed) is in
  * memory. Uncompressed parameters are written from their own memory (views of the mapped source).
+ * The resident pages of mapped source tensors are released once read: a compressed module's weight
+ * right after its compression, the others once their shard is written.
  *
  * <p>Atomicity: everything is written into a temporary directory beside {@code outputDir}, which is
  * renamed into place only when complete; an existing non-empty {@code outputDir} is refused unless
@@ -206,6 +212,7 @@ public final class CompressedCheckpointWriter {
                 if (state.isEmpty()) continue;
                 Planned planned = plan.get(name);
                 Map<String, Tensor> stored = planned == null ? state : compress(planned, state);
+                if (planned != null) releaseReplaced(state, stored);
                 for (var p : stored.entrySet()) {
                     String full = name.isEmpty() ? p.getKey() : name + "." + p.getKey();
                     if (tied && full.equals("lm_head.weight")) continue;
@@ -214,6 +221,13 @@ public final class CompressedCheckpointWriter {
             }
             out.finish().forEach(p -> files.add(p.getFileName().toString()));
         }
+    }
+
+    /** Releases the mapped pages of the module's source tensors that compression replaced (read once, not written as they are). */
+    private static void releaseReplaced(Map<String, Tensor> state, Map<String, Tensor> stored) {
+        Set<Tensor> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(stored.values());
+        for (Tensor t : state.values()) if (!kept.contains(t)) MappedPages.release(t);
     }
 
     private static Map<String, Tensor> compress(Planned planned, Map<String, Tensor> state) {

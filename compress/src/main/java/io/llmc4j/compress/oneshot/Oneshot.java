@@ -100,21 +100,32 @@ public final class Oneshot {
             case DATAFREE, AUTO -> new DataFreePipeline();
         };
         try (var _ = MoeCalibration.start(model, options.moeCalibrateAllExperts(), progress)) {
-            pipeline.run(model, ARGUMENT_NAMES, data, new SessionCallbacks(LifecycleCallbacks.of(session)));
+            pipeline.run(model, ARGUMENT_NAMES, data, new SessionCallbacks(LifecycleCallbacks.of(session), modifiers));
         }
         session.finalizeModifiers();
         return session;
     }
 
-    private static PipelineKind choose(PipelineKind requested, List<?> data, List<Modifier> modifiers) {
+    /**
+     * LLM Compressor's inference ({@code CalibrationPipeline._infer_pipeline}): AUTO is sequential
+     * when a modifier {@linkplain Modifier#requiresCalibrationData() needs calibration data}, else
+     * data-free, whether or not batches were given (they are then not run). With several modifiers
+     * the choice is made once for all of them, where LLM Compressor's {@code independent} pipeline
+     * runs each modifier's own choice in turn.
+     */
+    static PipelineKind choose(PipelineKind requested, List<?> data, List<Modifier> modifiers) {
         boolean needsData = modifiers.stream().anyMatch(Modifier::requiresCalibrationData);
-        if (requested == PipelineKind.AUTO && !data.isEmpty()) return PipelineKind.SEQUENTIAL;
-        if (requested != PipelineKind.SEQUENTIAL && requested != PipelineKind.BASIC && needsData)
-            throw new IllegalArgumentException("the recipe needs calibration data (static activation scales), so the data-free pipeline cannot run it");
-        if (requested == PipelineKind.AUTO) return PipelineKind.DATAFREE;
-        if (requested != PipelineKind.DATAFREE && data.isEmpty())
-            throw new IllegalArgumentException("the " + requested.name().toLowerCase() + " pipeline needs calibration data; give a dataset or use the datafree pipeline");
-        return requested;
+        if (needsData && requested != PipelineKind.SEQUENTIAL && requested != PipelineKind.BASIC && requested != PipelineKind.AUTO)
+            throw new IllegalArgumentException("the recipe needs calibration data (" + needingData(modifiers) + "), so the data-free pipeline cannot run it");
+        PipelineKind kind = requested != PipelineKind.AUTO ? requested : needsData ? PipelineKind.SEQUENTIAL : PipelineKind.DATAFREE;
+        if (kind != PipelineKind.DATAFREE && data.isEmpty())
+            throw new IllegalArgumentException("the " + kind.name().toLowerCase() + " pipeline needs calibration data"
+                    + (needsData ? " for " + needingData(modifiers) : "") + "; give a dataset" + (needsData ? "" : " or use the datafree pipeline"));
+        return kind;
+    }
+
+    private static List<String> needingData(List<Modifier> modifiers) {
+        return modifiers.stream().filter(Modifier::requiresCalibrationData).map(Modifier::toString).toList();
     }
 
     private static List<String> sequentialTargets(Options options, List<Modifier> modifiers) {
