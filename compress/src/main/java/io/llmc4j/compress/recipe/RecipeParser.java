@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmc4j.compress.modifiers.ModifierSettings;
+import io.llmc4j.engine.io.TextFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +54,7 @@ public final class RecipeParser {
 
     /** Reads {@code file}: JSON for ".json", YAML for ".yaml"/".yml", otherwise JSON if it parses, else YAML. */
     public Recipe parse(Path file) throws IOException {
-        String text = Files.readString(file);
+        String text = TextFiles.readUtf8(file, "a recipe file (.yaml, .yml or .json)");
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".json")) return parseJson(text, file.toString());
         if (name.endsWith(".yaml") || name.endsWith(".yml")) return parseYaml(text, file.toString());
