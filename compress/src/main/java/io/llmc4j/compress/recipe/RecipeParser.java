@@ -44,7 +44,6 @@ public final class RecipeParser {
     static final List<String> COMMON_KEYS = List.of("end", "group", "index", "start", "update");
 
     private final ModifierRegistry registry;
-    private final ObjectMapper yaml = RecipeMappers.yamlReader();
     private final ObjectMapper json = RecipeMappers.jsonReader();
     private final ObjectMapper plain = new ObjectMapper();
 
@@ -77,7 +76,7 @@ public final class RecipeParser {
     }
 
     public Recipe parseYaml(String text, String source) {
-        return fromTree(read(yaml, text, source, "YAML"), source);
+        return fromTree(YamlTrees.read(text, source), source);
     }
 
     public Recipe parseJson(String text) {
