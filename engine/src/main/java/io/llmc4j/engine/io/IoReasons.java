@@ -28,6 +28,7 @@ public final class IoReasons {
             case FileAlreadyExistsException f -> "already exists";
             case DirectoryNotEmptyException d -> "directory not empty";
             case FileSystemException f when f.getReason() != null -> f.getReason();
+            case TextFiles.NotUtf8Exception n -> n.withoutFile();
             case MalformedInputException m -> "not valid UTF-8 (a malformed byte sequence of length " + m.getInputLength() + ")";
             case UnmappableCharacterException u -> "a character that cannot be decoded (length " + u.getInputLength() + ")";
             default -> e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();

@@ -8,7 +8,7 @@ import io.llmc4j.engine.nn.Activation;
 import io.llmc4j.engine.nn.RopeScaling;
 import io.llmc4j.engine.tensor.DType;
 import java.io.IOException;
-import java.nio.file.Files;
+import io.llmc4j.engine.io.TextFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +123,7 @@ public record ModelConfig(
 
     /** Reads and parses {@code configFile}; errors name its path. */
     public static ModelConfig read(Path configFile) throws IOException {
-        return parse(Files.readString(configFile), configFile.toString());
+        return parse(TextFiles.readUtf8(configFile, "a config.json file"), configFile.toString());
     }
 
     /** Parses config.json text; {@code origin} (a path or description) prefixes every error. */
