@@ -31,6 +31,19 @@ public final class QuantizationCalibration {
     public void start(QuantizedModule target, ModifierHooks hooks) {
         QuantizationArgs weightArgs = target.args(ObservedRole.WEIGHT);
         if (weightArgs != null) updateWeightQParams(target);
+        startActivations(target, hooks);
+    }
+
+    /**
+     * As {@link #start}, with weight qparams computed elsewhere (GPTQ: the weight already lies on
+     * their grid and must not be observed again).
+     */
+    public void start(QuantizedModule target, QParams weightQParams, ModifierHooks hooks) {
+        target.setQParams(ObservedRole.WEIGHT, weightQParams);
+        startActivations(target, hooks);
+    }
+
+    private void startActivations(QuantizedModule target, ModifierHooks hooks) {
         QuantizationArgs inputArgs = target.args(ObservedRole.INPUT);
         if (needsObserver(inputArgs)) {
             target.observer(ObservedRole.INPUT, createObserver(ObservedRole.INPUT, inputArgs));
@@ -52,10 +65,14 @@ public final class QuantizationCalibration {
 
     /** Recomputes the weight qparams from the module's current weight (e.g. after a weight change). */
     public void updateWeightQParams(QuantizedModule target) {
-        QuantizationArgs args = target.args(ObservedRole.WEIGHT);
+        target.setQParams(ObservedRole.WEIGHT, observeWeight(target.args(ObservedRole.WEIGHT), target.module().parameter("weight")));
+    }
+
+    /** Weight qparams of {@code weight} from a fresh weight observer of {@code args} (memoryless min-max unless the args name another). */
+    public QParams observeWeight(QuantizationArgs args, Tensor weight) {
         Observer observer = createObserver(ObservedRole.WEIGHT, args);
-        observer.observe(target.module().parameter("weight"));
-        target.setQParams(ObservedRole.WEIGHT, observer.qparams());
+        observer.observe(weight);
+        return observer.qparams();
     }
 
     /** Drops the observers and marks the module FROZEN; its qparams stay. */
