@@ -88,7 +88,7 @@ public final class Oneshot {
                                          Options options, ProgressSink progress) {
         CompressionSession session = new CompressionSession();
         List<Map<String, Tensor>> data = new ArrayList<>(batches);
-        session.initialize(recipe, StateUpdate.model(model).withCalibrationData(data));
+        session.initialize(recipe, StateUpdate.model(model).withCalibrationData(data).withLoggers(List.of(new ProgressMetrics(progress))));
         List<Modifier> modifiers = session.lifecycle().modifiers();
         PipelineKind kind = choose(options.pipeline(), data, modifiers);
         progress.line("Pipeline: " + kind.name().toLowerCase() + " (" + data.size() + " calibration batches, modifiers "

@@ -34,6 +34,19 @@ public final class QuantizationCalibration {
      * read.
      */
     public void start(QuantizedModule target, ModifierHooks hooks) {
+        startActivations(target, hooks);
+    }
+
+    /**
+     * As {@link #start}, with weight qparams computed elsewhere (GPTQ: the weight already lies on
+     * their grid and must not be observed again).
+     */
+    public void start(QuantizedModule target, QParams weightQParams, ModifierHooks hooks) {
+        target.setQParams(ObservedRole.WEIGHT, weightQParams);
+        startActivations(target, hooks);
+    }
+
+    private void startActivations(QuantizedModule target, ModifierHooks hooks) {
         QuantizationArgs inputArgs = target.args(ObservedRole.INPUT);
         if (needsObserver(inputArgs)) {
             target.observer(ObservedRole.INPUT, createObserver(ObservedRole.INPUT, inputArgs));
@@ -66,12 +79,16 @@ public final class QuantizationCalibration {
      * then releases the weight's resident pages when it is a view of a mapped file.
      */
     public void updateWeightQParams(QuantizedModule target) {
-        QuantizationArgs args = target.args(ObservedRole.WEIGHT);
-        Observer observer = createObserver(ObservedRole.WEIGHT, args);
         Tensor weight = target.module().parameter("weight");
-        observer.observe(weight);
-        target.setQParams(ObservedRole.WEIGHT, observer.qparams());
+        target.setQParams(ObservedRole.WEIGHT, observeWeight(target.args(ObservedRole.WEIGHT), weight));
         MappedPages.release(weight);   // read once here; the writer reads it again, from the page cache
+    }
+
+    /** Weight qparams of {@code weight} from a fresh weight observer of {@code args} (memoryless min-max unless the args name another). */
+    public QParams observeWeight(QuantizationArgs args, Tensor weight) {
+        Observer observer = createObserver(ObservedRole.WEIGHT, args);
+        observer.observe(weight);
+        return observer.qparams();
     }
 
     /** Computes missing weight qparams ({@link #calibrateWeight}), drops the observers and marks the module FROZEN; its qparams stay. */
