@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  *   <tr><td>granite</td><td>{@link Granite}</td><td>embedding, residual, attention multipliers; logit scaling</td></tr>
  *   <tr><td>smollm3</td><td>{@link SmolLM3}</td><td>NoPE layers</td></tr>
  *   <tr><td>mixtral, qwen2_moe, qwen3_moe</td><td>{@link MixtureOfExpertsFamily}</td><td>sparse MoE feed-forward blocks</td></tr>
+ *   <tr><td>gpt_oss</td><td>{@link GptOss}</td><td>attention sinks, biases, YaRN, sliding layers; fused 3-D experts split
+ *       into per-expert Linears, clamped SwiGLU</td></tr>
  * </table>
  */
 public record Architecture(String modelType, String classPrefix, Consumer<DecoderBuilder> declaration) {
@@ -51,6 +53,7 @@ public record Architecture(String modelType, String classPrefix, Consumer<Decode
         put(m, "mixtral", "Mixtral", MixtureOfExpertsFamily::mixtral);
         put(m, "qwen2_moe", "Qwen2Moe", MixtureOfExpertsFamily::qwen2Moe);
         put(m, "qwen3_moe", "Qwen3Moe", MixtureOfExpertsFamily::qwen3Moe);
+        put(m, "gpt_oss", "GptOss", GptOss::declare);
         return Map.copyOf(m);
     }
 

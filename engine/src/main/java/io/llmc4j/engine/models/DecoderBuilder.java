@@ -1,6 +1,7 @@
 package io.llmc4j.engine.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmc4j.engine.nn.Activation;
 import io.llmc4j.engine.nn.Attention;
 import io.llmc4j.engine.nn.AttentionOptions;
 import io.llmc4j.engine.nn.AttentionOptions.QkNorm;
@@ -58,6 +59,8 @@ final class DecoderBuilder {
     boolean outputBias;
     boolean fusedQkv;
     QkNorm qkNorm = QkNorm.NONE;
+    /** gpt-oss: each attention has a {@code sinks} parameter [heads]. */
+    boolean attentionSinks;
     float attentionScale;
     float attentionSoftcap;
     /** Which layers apply RoPE (SmolLM3's NoPE layers do not). */
@@ -105,6 +108,11 @@ final class DecoderBuilder {
         return weights.get(name, dims);
     }
 
+    /** True when the checkpoint holds tensor {@code name} (false while only listing parameters). */
+    boolean has(String name) {
+        return weights.contains(name);
+    }
+
     Linear linear(String name, long out, long in, boolean bias) {
         return new Linear(ops, tensor(name + ".weight", out, in), bias ? tensor(name + ".bias", out) : null);
     }
@@ -124,9 +132,14 @@ final class DecoderBuilder {
 
     /** A SwiGLU-style MLP whose three projections have the given names. */
     MLP gatedMlp(String prefix, String typeName, long intermediate, String gate, String up, String down) {
+        return gatedMlp(prefix, typeName, intermediate, gate, up, down, mlpBias, config.hiddenAct());
+    }
+
+    /** As above, with the biases and activation given. */
+    MLP gatedMlp(String prefix, String typeName, long intermediate, String gate, String up, String down, boolean bias, Activation activation) {
         long hidden = config.hiddenSize();
-        return new MLP(ops, typeName, config.hiddenAct(), gate, linear(prefix + gate, intermediate, hidden, mlpBias),
-                up, linear(prefix + up, intermediate, hidden, mlpBias), down, linear(prefix + down, hidden, intermediate, mlpBias));
+        return new MLP(ops, typeName, activation, gate, linear(prefix + gate, intermediate, hidden, bias),
+                up, linear(prefix + up, intermediate, hidden, bias), down, linear(prefix + down, hidden, intermediate, bias));
     }
 
     Ops ops() {
@@ -204,8 +217,9 @@ final class DecoderBuilder {
             kNorm = norm(prefix + "k_norm", qkNorm == QkNorm.HEAD ? headDim : kvOut);
         }
         AttentionOptions options = new AttentionOptions(attentionScale, slidingWindow(layer), attentionSoftcap, rotary.test(layer), qkNorm);
+        Tensor sinks = attentionSinks ? tensor(prefix + "sinks", config.numAttentionHeads()) : null;
         return new Attention(ops, className("Attention"), config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(),
-                projections, qNorm, kNorm, options);
+                projections, qNorm, kNorm, options, sinks);
     }
 
     /** A rotary table for this model's head dim. */

@@ -55,6 +55,11 @@ final class Weights {
         return t;
     }
 
+    /** True when the source holds {@code name} (false in recording mode: the build then takes the checkpoint's own layout). */
+    boolean contains(String name) {
+        return source != null && source.contains(name);
+    }
+
     /** Every tensor asked for so far, in order, with its shape. */
     Map<String, long[]> requested() {
         return Collections.unmodifiableMap(requested);

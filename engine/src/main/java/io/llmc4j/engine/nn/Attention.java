@@ -9,7 +9,7 @@ import java.util.Map;
  * Causal multi-head self-attention with grouped key/value heads and rotary positions (Hugging Face
  * {@code LlamaAttention} and its relatives: Qwen2's q/k/v biases, Qwen3's and Gemma 3's per-head
  * q/k norms, OLMo 2's q/k norms over the whole projection, Phi-3's fused {@code qkv_proj}, sliding
- * windows, Gemma 2's soft-capping, SmolLM3's NoPE layers; see {@link AttentionOptions}).
+ * windows, Gemma 2's soft-capping, SmolLM3's NoPE layers, gpt-oss's sinks; see {@link AttentionOptions}).
  *
  * <pre>
  *   hidden ─q_proj─(q_norm: PROJECTION)─▶ [B,T,H,D] ─(q_norm: HEAD)─ rope ─┐
@@ -42,6 +42,12 @@ public final class Attention extends Module {
      */
     public Attention(Ops ops, String typeName, int heads, int kvHeads, int headDim, Map<String, Linear> projections,
                      RMSNorm qNorm, RMSNorm kNorm, AttentionOptions options) {
+        this(ops, typeName, heads, kvHeads, headDim, projections, qNorm, kNorm, options, null);
+    }
+
+    /** @param sinks gpt-oss's per-head attention sink logits [heads] (parameter {@code sinks}), or null */
+    public Attention(Ops ops, String typeName, int heads, int kvHeads, int headDim, Map<String, Linear> projections,
+                     RMSNorm qNorm, RMSNorm kNorm, AttentionOptions options, Tensor sinks) {
         if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0)
             throw new IllegalArgumentException(typeName + ": " + heads + " query heads is not a positive multiple of " + kvHeads + " key/value heads");
         if ((qNorm != null) != (options.qkNorm() != QkNorm.NONE) || (kNorm != null) != (options.qkNorm() != QkNorm.NONE))
@@ -63,6 +69,10 @@ public final class Attention extends Module {
         if (qNorm != null) {
             registerModule("q_norm", qNorm);
             registerModule("k_norm", kNorm);
+        }
+        if (sinks != null) {
+            if (sinks.rank() != 1 || sinks.dim(0) != heads) throw new IllegalArgumentException(typeName + ": sinks must be [" + heads + "], got " + sinks.shape());
+            registerParameter("sinks", sinks);
         }
     }
 
@@ -128,7 +138,7 @@ public final class Attention extends Module {
             q = ops.rope(q, cos, sin);
             k = ops.rope(k, cos, sin);
         }
-        Tensor attended = ops.attention(q, k, v, mask, options.scale(), options.slidingWindow(), options.softcap());
+        Tensor attended = ops.attention(q, k, v, mask, options.scale(), options.slidingWindow(), options.softcap(), parameter("sinks"));
         return submodule("o_proj").call(ops.reshape(attended, batch, tokens, qWidth));
     }
 }

@@ -79,6 +79,6 @@ public final class MLP extends Module {
             gate = submodule(names.get(0)).call(x);
             up = submodule(names.get(1)).call(x);
         }
-        return submodule(names.getLast()).call(ops.mul(activation.apply(ops, gate), up));
+        return submodule(names.getLast()).call(activation.gate(ops, gate, up));
     }
 }

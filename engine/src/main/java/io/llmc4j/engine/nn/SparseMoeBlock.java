@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *          (+ sigmoid(shared_expert_gate(x[t]))·shared_expert(x[t]) for Qwen2-MoE)
  * </pre>
  *
- * Children: {@code gate} ({@link TopKRouter}), {@code experts} (a {@link ModuleList} of
+ * Children: {@code gate} ({@link TopKRouter}; gpt-oss: {@code router}), {@code experts} (a {@link ModuleList} of
  * {@link MLP}, each made of ordinary {@link Linear}s named as the checkpoint names them), and
  * optionally {@code shared_expert} and {@code shared_expert_gate}.
  *
@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class SparseMoeBlock extends Module {
     private final Ops ops;
     private final String typeName;
+    private final String routerName;
     private final int topK;
     private final boolean normalizeTopK;
     private final AtomicLongArray routedTokens;
@@ -45,6 +46,12 @@ public final class SparseMoeBlock extends Module {
      */
     public SparseMoeBlock(Ops ops, String typeName, TopKRouter gate, List<MLP> experts, int topK, boolean normalizeTopK,
                           MLP sharedExpert, Linear sharedExpertGate) {
+        this(ops, typeName, "gate", gate, experts, topK, normalizeTopK, sharedExpert, sharedExpertGate);
+    }
+
+    /** @param routerName the router's Hugging Face name: "gate", or gpt-oss's "router" */
+    public SparseMoeBlock(Ops ops, String typeName, String routerName, TopKRouter gate, List<MLP> experts, int topK, boolean normalizeTopK,
+                          MLP sharedExpert, Linear sharedExpertGate) {
         if (experts.size() != gate.experts())
             throw new IllegalArgumentException(typeName + ": router scores " + gate.experts() + " experts, but " + experts.size() + " are given");
         if (topK <= 0 || topK > experts.size())
@@ -53,10 +60,11 @@ public final class SparseMoeBlock extends Module {
             throw new IllegalArgumentException(typeName + ": shared_expert and shared_expert_gate come together");
         this.ops = ops;
         this.typeName = typeName;
+        this.routerName = routerName;
         this.topK = topK;
         this.normalizeTopK = normalizeTopK;
         this.routedTokens = new AtomicLongArray(experts.size());
-        registerModule("gate", gate);
+        registerModule(routerName, gate);
         registerModule("experts", new ModuleList(experts));
         if (sharedExpert != null) {
             registerModule("shared_expert", sharedExpert);
@@ -104,7 +112,7 @@ public final class SparseMoeBlock extends Module {
         Tensor x = inputs[0];
         long width = x.shape().last(), tokens = x.elementCount() / Math.max(1, width);
         Tensor flat = ops.reshape(x, tokens, width);
-        Routing routing = ExpertRouting.topK(ops.softmax(submodule("gate").call(flat)), topK, normalizeTopK);
+        Routing routing = ExpertRouting.topK(ops.softmax(submodule(routerName).call(flat)), topK, normalizeTopK);
         boolean hooksOn = HookSwitch.hooksEnabled(), everyToken = calibrateAllExperts && hooksOn;
         if (hooksOn) {
             long[] counts = routing.tokenCounts();

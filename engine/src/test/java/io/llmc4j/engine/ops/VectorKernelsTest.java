@@ -217,8 +217,11 @@ class VectorKernelsTest {
         Tensor mask = Tensor.allocate(DType.F32, batch, tokens);
         for (long i = 0; i < mask.elementCount(); i++) mask.setFlat(i, random.nextInt(5) == 0 ? 0 : 1);
         float scale = 0.7f;
-        Tensor expected = REFERENCE.attention(q, k, v, mask, scale, window, softcap);
-        assertClose(fast.attention(q, k, v, mask, scale, window, softcap), expected, null, 1e-5, 2e-6, "attention window seed " + seed);
+        Tensor expected = REFERENCE.attention(q, k, v, mask, scale, window, softcap, null);
+        assertClose(fast.attention(q, k, v, mask, scale, window, softcap, null), expected, null, 1e-5, 2e-6, "attention window seed " + seed);
+        Tensor sinks = normal(random, DType.F32, qHeads);
+        assertClose(fast.attention(q, k, v, mask, scale, window, softcap, sinks), REFERENCE.attention(q, k, v, mask, scale, window, softcap, sinks),
+                null, 1e-5, 2e-6, "attention with sinks, seed " + seed);
         if (window <= 0 || softcap > 0) return;
         for (int i : new int[] {0, 1, window - 1, window, 63, 64, 64 + window, tokens - 1}) {
             if (i < 0 || i >= tokens) continue;
@@ -228,6 +231,27 @@ class VectorKernelsTest {
             assertClose(expected.narrow(1, i, 1).contiguous(), slice.narrow(1, length - 1, 1).contiguous(), null, 1e-6, 1e-7,
                     "query " + i + " against its window alone");
         }
+    }
+
+    /** One key: out = v · e^s / (e^s + e^sink) with s = scale·q·k, written out by hand. */
+    @Test
+    void aSinkTakesItsShareOfTheSoftmax() {
+        Tensor q = Tensor.of(new float[] {1, 2}, 1, 1, 1, 2), k = Tensor.of(new float[] {0.5f, 0.25f}, 1, 1, 1, 2);
+        Tensor v = Tensor.of(new float[] {3, -4}, 1, 1, 1, 2), sinks = Tensor.of(new float[] {0.3f}, 1);
+        double s = 0.5 * (1 * 0.5 + 2 * 0.25), share = Math.exp(s) / (Math.exp(s) + Math.exp(0.3));
+        for (Kernels kernels : new Kernels[] {fast, REFERENCE})
+            assertArrayEquals(new float[] {(float) (3 * share), (float) (-4 * share)}, kernels.attention(q, k, v, null, 0.5f, 0, 0f, sinks).toFloatArray(),
+                    1e-6f, kernels.toString());
+    }
+
+    @Test
+    void clampedSwigluMatchesTheFormula() {
+        Tensor gate = Tensor.of(new float[] {-3, 0, 1.5f, 9}, 4), up = Tensor.of(new float[] {-8, 2, 0.5f, 8}, 4);
+        float[] expected = new float[4];
+        float[] g = {-3, 0, 1.5f, 7}, u = {-7, 2, 0.5f, 7};
+        for (int i = 0; i < 4; i++) expected[i] = (float) ((u[i] + 1) * g[i] / (1 + Math.exp(-1.702 * g[i])));
+        assertArrayEquals(expected, fast.clampedSwiglu(gate, up, 1.702f, 7f).toFloatArray(), 1e-6f);
+        assertArrayEquals(expected, REFERENCE.clampedSwiglu(gate, up, 1.702f, 7f).toFloatArray(), 1e-6f);
     }
 
     @Test

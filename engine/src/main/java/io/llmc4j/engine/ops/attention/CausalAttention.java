@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  *   s[j]     = scale · q[i]·k[j]                  for i − window &lt; j ≤ i and mask[j] ≠ 0 (else −∞)
  *   score[j] = softcap · tanh(s[j] / softcap)     when softcap &gt; 0 (Gemma 2), else s[j]
- *   p = softmax(score);   out[i] = Σ p[j]·v[j]
+ *   p = softmax(score, sink);   out[i] = Σ p[j]·v[j]      (sink: gpt-oss's per-head extra logit, its probability dropped)
  * </pre>
  * {@code window} ≤ 0 means full causal attention; a positive window keeps the last {@code window}
  * keys up to and including the query (transformers' {@code sliding_window_overlay}:
@@ -40,14 +40,16 @@ public final class CausalAttention {
 
     /** Full causal attention without soft-capping. */
     public static Tensor apply(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, Parallel parallel) {
-        return apply(q, k, v, mask, scale, 0, 0f, parallel);
+        return apply(q, k, v, mask, scale, 0, 0f, null, parallel);
     }
 
     /**
      * @param window  sliding window in tokens (query included), or ≤ 0 for full causal attention
      * @param softcap attention logit soft-cap, or ≤ 0 for none
+     * @param sinks   per-query-head sink logits [qHeads] (gpt-oss), or null
      */
-    public static Tensor apply(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap, Parallel parallel) {
+    public static Tensor apply(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap, Tensor sinks,
+                               Parallel parallel) {
         if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4)
             throw new IllegalArgumentException("attention: q, k, v must be [batch, tokens, heads, headDim], got " + q.shape() + ", " + k.shape() + ", " + v.shape());
         int batch = Math.toIntExact(q.dim(0)), tokens = Math.toIntExact(q.dim(1)), qHeads = Math.toIntExact(q.dim(2)), dim = Math.toIntExact(q.dim(3));
@@ -61,6 +63,9 @@ public final class CausalAttention {
         FloatData qs = FloatData.of(TensorConversion.contiguousFloat(q, parallel)), ks = FloatData.of(TensorConversion.contiguousFloat(k, parallel));
         FloatData vs = FloatData.of(TensorConversion.contiguousFloat(v, parallel));
         float[] keep = mask == null ? null : TensorConversion.toFloatArray(mask);
+        if (sinks != null && (sinks.rank() != 1 || sinks.dim(0) != qHeads))
+            throw new IllegalArgumentException("attention: sinks " + sinks.shape() + " must be [" + qHeads + "]");
+        float[] sinkLogits = sinks == null ? null : TensorConversion.toFloatArray(sinks);
         Tensor out = Tensor.allocate(DType.F32, batch, tokens, qHeads, dim);
         if (out.elementCount() == 0) return out;
         Layout layout = new Layout(tokens, qHeads, kvHeads, dim, qHeads / kvHeads);
@@ -81,7 +86,8 @@ public final class CausalAttention {
             for (int i = firstQuery; i < endQuery; i++) {
                 qs.readInto(layout.qRow(b, i, h), dim, query, 0, staging);
                 int from = window > 0 ? Math.max(firstKey, i - window + 1) : 0;
-                attend(query, keys, values, keep, b * tokens + firstKey, scale, softcap, from - firstKey, i - firstKey, dim, scores, row, lanes);
+                attend(query, keys, values, keep, b * tokens + firstKey, scale, softcap, sinkLogits == null ? Float.NEGATIVE_INFINITY : sinkLogits[h],
+                        from - firstKey, i - firstKey, dim, scores, row, lanes);
                 os.write(layout.qRow(b, i, h), row, 0, dim);
             }
         });
@@ -104,7 +110,7 @@ public final class CausalAttention {
      * none is visible); {@code maskAt} is the mask index of gathered key 0.
      */
     private static void attend(float[] query, float[] keys, float[] values, float[] keep, int maskAt, float scale, float softcap,
-                               int from, int last, int dim, float[] scores, float[] row, float[] lanes) {
+                               float sink, int from, int last, int dim, float[] scores, float[] row, float[] lanes) {
         float max = Float.NEGATIVE_INFINITY;
         int count = last - from + 1;
         for (int j = from; j <= last; j++) {
@@ -116,7 +122,9 @@ public final class CausalAttention {
         }
         java.util.Arrays.fill(row, 0f);
         if (max == Float.NEGATIVE_INFINITY) return;   // no visible key: the row stays zero
+        max = Math.max(max, sink);
         float sum = expInPlace(scores, count, max, lanes);
+        if (sink != Float.NEGATIVE_INFINITY) sum += (float) Math.exp(sink - max);   // the sink takes its share of the softmax
         for (int j = 0; j < count; j++) axpy(scores[j], values, (from + j) * dim, row);
         float inverse = 1 / sum;
         int d = 0;
