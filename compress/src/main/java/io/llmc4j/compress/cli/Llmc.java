@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "llmc", mixinStandardHelpOptions = true, version = "llmc4j 0.1.0",
         description = "LLM Compressor for the JVM: compress Hugging Face models into compressed-tensors checkpoints, run and check them.",
-        subcommands = {InspectCommand.class, EvalCommand.class, LogitsCommand.class, GenerateCommand.class, SynthCommand.class, OneshotCommand.class, DemoCommand.class, TraceCommand.class})
+        subcommands = {InspectCommand.class, EvalCommand.class, LogitsCommand.class, GenerateCommand.class, SynthCommand.class, OneshotCommand.class, QuantizeFilesCommand.class, DemoCommand.class, TraceCommand.class})
 public final class Llmc {
     /** Exit code for input that is wrong (missing file, bad key, corrupt data). */
     public static final int EXIT_BAD_INPUT = 3;
