@@ -80,8 +80,13 @@ public final class AcceleratedKernels implements Kernels, AutoCloseable {
     }
 
     @Override
-    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap) {
-        return cpu.attention(q, k, v, mask, scale, window, softcap);
+    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap, Tensor sinks) {
+        return cpu.attention(q, k, v, mask, scale, window, softcap, sinks);
+    }
+
+    @Override
+    public Tensor clampedSwiglu(Tensor gate, Tensor up, float alpha, float limit) {
+        return cpu.clampedSwiglu(gate, up, alpha, limit);
     }
 
     @Override
