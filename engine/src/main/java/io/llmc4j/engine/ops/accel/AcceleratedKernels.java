@@ -80,8 +80,13 @@ public final class AcceleratedKernels implements Kernels, AutoCloseable {
     }
 
     @Override
-    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
-        return cpu.attention(q, k, v, mask, scale);
+    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap) {
+        return cpu.attention(q, k, v, mask, scale, window, softcap);
+    }
+
+    @Override
+    public Tensor softcap(Tensor x, float cap) {
+        return cpu.softcap(x, cap);
     }
 
     @Override
