@@ -15,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class CudaBackend implements DeviceBackend {
     static final String PTX = "/io/llmc4j/gpu/cuda/kernels.ptx";
-    private static final int GROUP = 16, REDUCE_BLOCK = 128;
+    private static final int GROUP = 16, REDUCE_BLOCK = 128, MAX_GRID_Y = 65535;
 
     private final CudaDriver cu = CudaDriver.load();
     private final CudaContext context;
@@ -84,6 +84,8 @@ public final class CudaBackend implements DeviceBackend {
         boolean wide = tile.resolve(g) == GemmTile.WIDE;
         int size = tile.resolve(g).size();
         int groupsN = (g.n() + size - 1) / size, groupsM = (g.m() + size - 1) / size;
+        if (groupsM > MAX_GRID_Y)
+            throw new IllegalArgumentException("gemm: " + g.m() + " rows need " + groupsM + " row blocks, more than CUDA's " + MAX_GRID_Y + " (split the rows)");
         (g.bBf16() ? (wide ? gemmBf16Wide : gemmBf16) : (wide ? gemmF32Wide : gemmF32)).launch(stream, new int[] {groupsN, groupsM, 1}, new int[] {GROUP, GROUP, 1},
                 g.m(), g.n(), g.k(), g.a(), g.aOffset(), g.aRowStride(), g.aColStride(),
                 g.b(), g.bOffset(), g.bRowStride(), g.bColStride(), g.c(), g.cOffset(),
