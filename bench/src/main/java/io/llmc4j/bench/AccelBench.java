@@ -11,6 +11,7 @@ import io.llmc4j.gpu.DeviceAccelerator;
 import io.llmc4j.gpu.DeviceBackend;
 import io.llmc4j.gpu.DeviceBuffer;
 import io.llmc4j.gpu.GemmCall;
+import io.llmc4j.gpu.GemmTile;
 import io.llmc4j.gpu.cuda.CudaProvider;
 import io.llmc4j.gpu.opencl.OpenClBackend;
 import io.llmc4j.gpu.opencl.OpenClProvider;
@@ -101,8 +102,13 @@ public final class AccelBench {
         return dtype == DType.F32 ? t : t.to(dtype);
     }
 
-    /** Read-only, as mapped checkpoint weights are, so that device backends cache them. */
-    private static Tensor frozen(Tensor t) {
+    /**
+     * For device backends: a read-only view, as mapped checkpoint weights are, so that they stay
+     * cached on the device. The CPU gets the writable heap tensor, its fastest case (a read-only heap
+     * segment hides its array and takes the CPU kernels' slower copying path).
+     */
+    private static Tensor weightFor(Accelerator a, Tensor t) {
+        if (!(a instanceof DeviceAccelerator)) return t;
         return Tensor.wrap(t.segment().asReadOnly(), t.dtype(), t.shape().toArray());
     }
 
@@ -122,7 +128,7 @@ public final class AccelBench {
     }
 
     private static Samples linear(Accelerator a, int[] s, DType weightType, int rounds) {
-        Tensor x = normal(1, DType.F32, s[0], s[1]), w = frozen(normal(2, weightType, s[2], s[1]));
+        Tensor x = normal(1, DType.F32, s[0], s[1]), w = weightFor(a, normal(2, weightType, s[2], s[1]));
         return time(rounds, 2.0 * s[0] * s[1] * s[2], () -> a.linear(x, w, null));
     }
 
@@ -136,34 +142,35 @@ public final class AccelBench {
         return time(rounds, 4.0 * s[0] * s[1], () -> a.reduce(Reduction.ABS_MAX, x, axis));
     }
 
-    /** Kernel throughput on device-resident buffers: the products of the shapes and the Gram update, no transfers. */
+    /** Kernel throughput on device-resident buffers: the products of the shapes and the Gram update, each tile, no transfers. */
     private static void resident(DeviceBackend backend, List<int[]> shapes, int[] gram, int rounds, double peak) {
-        List<int[]> all = new ArrayList<>(shapes);
-        all.add(new int[] {gram[1], gram[0], gram[1], -1});
-        for (int[] s : all) {
-            int m = s[0], k = s[1], n = s[2];
-            boolean isGram = s.length == 4;
-            for (boolean bf16 : isGram ? new boolean[] {false} : new boolean[] {false, true}) {
-                try (DeviceBuffer a = filled(backend, 4L * m * k); DeviceBuffer b = filled(backend, (bf16 ? 2L : 4L) * k * n);
-                     DeviceBuffer c = backend.allocate(4L * m * n)) {
-                    GemmCall call = isGram ? new GemmCall(m, n, k, a, 0, 1, m, a, 0, m, 1, false, c, 0, null, 1f, 0f)
-                            : new GemmCall(m, n, k, a, 0, k, 1, b, 0, 1, k, bf16, c, 0, null, 1f, 0f);
-                    Supplier<Double> once = () -> {
-                        long start = System.nanoTime();
-                        backend.gemm(call);
-                        backend.finish();
-                        return call.flops() / (System.nanoTime() - start);
-                    };
-                    long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-                    once.get();
-                    while (System.nanoTime() < warmEnd) once.get();
-                    Samples gflops = new Samples();
-                    for (int i = 0; i < rounds; i++) gflops.add(once.get());
-                    String what = (isGram ? "gram XtX " + k + "x" + m : "linear " + m + "x" + k + "x" + n + (bf16 ? " BF16-W" : " F32"));
-                    System.out.printf("  %s device-resident %-34s %10.1f / %10.1f GFLOP/s (best / median), %.4f of %.0f TFLOP/s peak%n",
-                            backend.name(), what, gflops.best(), gflops.median(), gflops.best() / 1000 / peak, peak);
-                }
-            }
+        for (GemmTile tile : List.of(GemmTile.SMALL, GemmTile.WIDE)) {
+            for (int[] s : shapes)
+                for (boolean bf16 : new boolean[] {false, true}) resident(backend, s[0], s[1], s[2], false, bf16, tile, rounds, peak);
+            resident(backend, gram[1], gram[0], gram[1], true, false, tile, rounds, peak);
+        }
+    }
+
+    private static void resident(DeviceBackend backend, int m, int k, int n, boolean isGram, boolean bf16, GemmTile tile, int rounds, double peak) {
+        try (DeviceBuffer a = filled(backend, 4L * m * k); DeviceBuffer b = filled(backend, isGram ? 4 : (bf16 ? 2L : 4L) * k * n);
+             DeviceBuffer c = backend.allocate(4L * m * n)) {
+            // Gram: A = Xᵀ and B = X over one buffer X [k tokens, m]; Linear: B = Wᵀ over W [n, k].
+            GemmCall call = isGram ? new GemmCall(m, n, k, a, 0, 1, m, a, 0, m, 1, false, c, 0, null, 1f, 0f)
+                    : new GemmCall(m, n, k, a, 0, k, 1, b, 0, 1, k, bf16, c, 0, null, 1f, 0f);
+            Supplier<Double> once = () -> {
+                long start = System.nanoTime();
+                backend.gemm(call, tile);
+                backend.finish();
+                return call.flops() / (System.nanoTime() - start);
+            };
+            long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            once.get();
+            while (System.nanoTime() < warmEnd) once.get();
+            Samples gflops = new Samples();
+            for (int i = 0; i < rounds; i++) gflops.add(once.get());
+            String what = (isGram ? "gram XtX " + k + "x" + m : "linear " + m + "x" + k + "x" + n + (bf16 ? " BF16-W" : " F32")) + " tile " + tile.size();
+            System.out.printf("  %s device-resident %-36s %10.1f / %10.1f GFLOP/s (best / median), %.4f of %.0f TFLOP/s peak%n",
+                    backend.name(), what, gflops.best(), gflops.median(), gflops.best() / 1000 / peak, peak);
         }
     }
 

@@ -23,6 +23,7 @@ public final class DeviceAccelerator implements Accelerator {
     private final DeviceBackend backend;
     private final Parallel parallel;
     private final WeightCache weights;
+    private GemmTile tile = GemmTile.AUTO;
     private boolean closed;
 
     /**
@@ -51,6 +52,11 @@ public final class DeviceAccelerator implements Accelerator {
         return backend;
     }
 
+    /** The GEMM tile used from now on ({@link GemmTile#AUTO} by default; tests force each kernel). */
+    public synchronized void gemmTile(GemmTile tile) {
+        this.tile = tile;
+    }
+
     /** Weight uploads so far (a cached weight counts once). */
     public synchronized long weightUploads() {
         return weights.uploads();
@@ -62,7 +68,7 @@ public final class DeviceAccelerator implements Accelerator {
             throw new IllegalArgumentException("matmul: shapes " + a.shape() + " and " + b.shape() + " do not chain");
         int m = toInt(a.dim(0), "matmul rows"), k = toInt(a.dim(1), "matmul inner"), n = toInt(b.dim(1), "matmul columns");
         try (DeviceBuffer da = uploadF32(a); DeviceBuffer db = uploadF32(b); DeviceBuffer dc = backend.allocate(4L * m * n)) {
-            backend.gemm(new GemmCall(m, n, k, da, 0, k, 1, db, 0, n, 1, false, dc, 0, null, 1f, 0f));
+            backend.gemm(new GemmCall(m, n, k, da, 0, k, 1, db, 0, n, 1, false, dc, 0, null, 1f, 0f), tile);
             return downloadF32(dc, m, n);
         }
     }
@@ -82,7 +88,7 @@ public final class DeviceAccelerator implements Accelerator {
         DeviceBuffer dw = cached ? weights.get(weight, this::uploadWeight) : uploadWeight(weight);
         try (DeviceBuffer dx = uploadF32(x); DeviceBuffer dy = backend.allocate(4L * rows * out);
              DeviceBuffer db = bias == null ? null : uploadF32(bias)) {
-            backend.gemm(new GemmCall(rows, out, in, dx, 0, in, 1, dw, 0, 1, in, bf16, dy, 0, db, 1f, 0f));
+            backend.gemm(new GemmCall(rows, out, in, dx, 0, in, 1, dw, 0, 1, in, bf16, dy, 0, db, 1f, 0f), tile);
             return downloadF32(dy, outDims);
         } finally {
             if (!cached) dw.close();
@@ -131,7 +137,7 @@ public final class DeviceAccelerator implements Accelerator {
         int tokens = toInt(rows.dim(0), "gram tokens"), in = toInt(rows.dim(1), "gram in");
         try (DeviceBuffer dx = uploadF32(rows); DeviceBuffer dh = uploadF32(h)) {
             // A = Xᵀ (element (i, t) at t·in + i), B = X (element (t, j) at t·in + j), C = H.
-            backend.gemm(new GemmCall(in, in, tokens, dx, 0, 1, in, dx, 0, in, 1, false, dh, 0, null, scale, decay));
+            backend.gemm(new GemmCall(in, in, tokens, dx, 0, 1, in, dx, 0, in, 1, false, dh, 0, null, scale, decay), tile);
             download(dh, h);
         }
     }

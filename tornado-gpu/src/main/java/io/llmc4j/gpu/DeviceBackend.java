@@ -29,8 +29,8 @@ public interface DeviceBackend extends AutoCloseable {
     /** Copies {@code host.byteSize()} bytes from {@code source} at byte {@code sourceOffset} into {@code host} (native); returns when done. */
     void download(DeviceBuffer source, long sourceOffset, MemorySegment host);
 
-    /** Enqueues a product (see {@link GemmCall}). */
-    void gemm(GemmCall call);
+    /** Enqueues a product (see {@link GemmCall}) with the kernels of {@code tile} ({@link GemmTile#AUTO} resolved per call). */
+    void gemm(GemmCall call, GemmTile tile);
 
     /**
      * Enqueues the reduction of F32 x seen as {@code [outer, n, inner]} over n into out

@@ -6,9 +6,12 @@ import io.llmc4j.engine.ops.Ops;
 import io.llmc4j.engine.ops.accel.AcceleratedKernels;
 import io.llmc4j.engine.ops.accel.Accelerator;
 import io.llmc4j.engine.ops.accel.Accelerators;
+import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code --kernels NAME}: which CPU compute backend runs the model ({@link KernelsFactory});
@@ -16,7 +19,10 @@ import picocli.CommandLine.Option;
  * device accelerator lives as long as the command's process (its native resources go with it).
  */
 final class KernelOptions {
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", converter = OptionValues.Device.class,
             description = "Where Linear layers and matmuls run: cpu, opencl, cuda or auto (default: ${DEFAULT-VALUE}); "
                     + "an unavailable device falls back to cpu with one line saying why. Other operations stay on --kernels.")
     String device;
@@ -29,9 +35,10 @@ final class KernelOptions {
     /** A new {@link Ops} over the chosen backend. */
     Ops ops() {
         Kernels cpu = KernelsFactory.create(kernels);
-        Optional<Accelerator> accelerator = Accelerators.device(device, line -> System.err.println("llmc: " + line));
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Accelerator> accelerator = Accelerators.device(device, line -> err.println("llmc: " + line));
         if (accelerator.isEmpty()) return new Ops(cpu);
-        System.err.println("llmc: linear and matmul on " + accelerator.get().name());
+        err.println("llmc: linear and matmul on " + accelerator.get().name());
         return new Ops(new AcceleratedKernels(cpu, accelerator.get()));
     }
 

@@ -4,6 +4,7 @@ import io.llmc4j.engine.ops.Reduction;
 import io.llmc4j.gpu.DeviceBackend;
 import io.llmc4j.gpu.DeviceBuffer;
 import io.llmc4j.gpu.GemmCall;
+import io.llmc4j.gpu.GemmTile;
 import io.llmc4j.gpu.KernelSources;
 import java.lang.foreign.MemorySegment;
 
@@ -14,13 +15,13 @@ import java.lang.foreign.MemorySegment;
  */
 public final class CudaBackend implements DeviceBackend {
     static final String PTX = "/io/llmc4j/gpu/cuda/kernels.ptx";
-    private static final int TILE = 64, GROUP = 16, REDUCE_BLOCK = 128;
+    private static final int GROUP = 16, REDUCE_BLOCK = 128, MAX_GRID_Y = 65535;
 
     private final CudaDriver cu = CudaDriver.load();
     private final CudaContext context;
     private final CudaStream stream;
     private final CudaModule module;
-    private final CudaFunction gemmF32, gemmBf16, reducePartial, reduceCombine;
+    private final CudaFunction gemmF32, gemmBf16, gemmF32Wide, gemmBf16Wide, reducePartial, reduceCombine;
 
     public CudaBackend(int ordinal) {
         context = new CudaContext(ordinal);
@@ -36,6 +37,8 @@ public final class CudaBackend implements DeviceBackend {
         stream = s;
         gemmF32 = module.function("gemm_f32");
         gemmBf16 = module.function("gemm_bf16");
+        gemmF32Wide = module.function("gemm_f32_wide");
+        gemmBf16Wide = module.function("gemm_bf16_wide");
         reducePartial = module.function("reduce_partial");
         reduceCombine = module.function("reduce_combine");
     }
@@ -75,11 +78,15 @@ public final class CudaBackend implements DeviceBackend {
     }
 
     @Override
-    public void gemm(GemmCall g) {
+    public void gemm(GemmCall g, GemmTile tile) {
         if (g.m() == 0 || g.n() == 0) return;
         context.makeCurrent();
-        int groupsN = (g.n() + TILE - 1) / TILE, groupsM = (g.m() + TILE - 1) / TILE;
-        (g.bBf16() ? gemmBf16 : gemmF32).launch(stream, new int[] {groupsN, groupsM, 1}, new int[] {GROUP, GROUP, 1},
+        boolean wide = tile.resolve(g) == GemmTile.WIDE;
+        int size = tile.resolve(g).size();
+        int groupsN = (g.n() + size - 1) / size, groupsM = (g.m() + size - 1) / size;
+        if (groupsM > MAX_GRID_Y)
+            throw new IllegalArgumentException("gemm: " + g.m() + " rows need " + groupsM + " row blocks, more than CUDA's " + MAX_GRID_Y + " (split the rows)");
+        (g.bBf16() ? (wide ? gemmBf16Wide : gemmBf16) : (wide ? gemmF32Wide : gemmF32)).launch(stream, new int[] {groupsN, groupsM, 1}, new int[] {GROUP, GROUP, 1},
                 g.m(), g.n(), g.k(), g.a(), g.aOffset(), g.aRowStride(), g.aColStride(),
                 g.b(), g.bOffset(), g.bRowStride(), g.bColStride(), g.c(), g.cOffset(),
                 g.bias(), g.bias() == null ? 0 : 1, g.alpha(), g.beta());

@@ -4,6 +4,7 @@ import io.llmc4j.engine.ops.Reduction;
 import io.llmc4j.gpu.DeviceBackend;
 import io.llmc4j.gpu.DeviceBuffer;
 import io.llmc4j.gpu.GemmCall;
+import io.llmc4j.gpu.GemmTile;
 import io.llmc4j.gpu.KernelSources;
 import java.lang.foreign.MemorySegment;
 
@@ -13,13 +14,13 @@ import java.lang.foreign.MemorySegment;
  */
 public final class OpenClBackend implements DeviceBackend {
     static final String SOURCE = "/io/llmc4j/gpu/opencl/kernels.cl";
-    private static final int TILE = 64, GROUP = 16, REDUCE_GROUP = 64;
+    private static final int GROUP = 16, REDUCE_GROUP = 64;
 
     private final ClDevice device;
     private final ClContext context;
     private final ClQueue queue;
     private final ClProgram program;
-    private final ClKernel gemmF32, gemmBf16, reducePartial, reduceCombine;
+    private final ClKernel gemmF32, gemmBf16, gemmF32Wide, gemmBf16Wide, reducePartial, reduceCombine;
 
     public OpenClBackend(ClDevice device) {
         this.device = device;
@@ -38,6 +39,8 @@ public final class OpenClBackend implements DeviceBackend {
         this.program = p;
         this.gemmF32 = new ClKernel(program, "gemm_f32");
         this.gemmBf16 = new ClKernel(program, "gemm_bf16");
+        this.gemmF32Wide = new ClKernel(program, "gemm_f32_wide");
+        this.gemmBf16Wide = new ClKernel(program, "gemm_bf16_wide");
         this.reducePartial = new ClKernel(program, "reduce_partial");
         this.reduceCombine = new ClKernel(program, "reduce_combine");
     }
@@ -68,13 +71,15 @@ public final class OpenClBackend implements DeviceBackend {
     }
 
     @Override
-    public void gemm(GemmCall g) {
+    public void gemm(GemmCall g, GemmTile tile) {
         if (g.m() == 0 || g.n() == 0) return;
-        ClKernel kernel = g.bBf16() ? gemmBf16 : gemmF32;
+        boolean wide = tile.resolve(g) == GemmTile.WIDE;
+        int size = tile.resolve(g).size();
+        ClKernel kernel = g.bBf16() ? (wide ? gemmBf16Wide : gemmBf16) : (wide ? gemmF32Wide : gemmF32);
         kernel.args(g.m(), g.n(), g.k(), g.a(), g.aOffset(), g.aRowStride(), g.aColStride(),
                 g.b(), g.bOffset(), g.bRowStride(), g.bColStride(), g.c(), g.cOffset(),
                 g.bias(), g.bias() == null ? 0 : 1, g.alpha(), g.beta());
-        long groupsN = (g.n() + TILE - 1) / TILE, groupsM = (g.m() + TILE - 1) / TILE;
+        long groupsN = (g.n() + size - 1) / size, groupsM = (g.m() + size - 1) / size;
         queue.launch(kernel, new long[] {groupsN * GROUP, groupsM * GROUP}, new long[] {GROUP, GROUP});
     }
 
@@ -99,7 +104,7 @@ public final class OpenClBackend implements DeviceBackend {
 
     @Override
     public void close() {
-        try (context; program; queue; gemmF32; gemmBf16; reducePartial; reduceCombine) {
+        try (context; program; queue; gemmF32; gemmBf16; gemmF32Wide; gemmBf16Wide; reducePartial; reduceCombine) {
             queue.finish();
         }
     }

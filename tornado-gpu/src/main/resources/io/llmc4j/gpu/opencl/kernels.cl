@@ -2,52 +2,51 @@
 // CpuAccelerator (results). The CUDA twin is ../cuda/kernels.cu; keep the two in step.
 //
 // gemm_*: C = alpha*A*B + beta*C + bias with arbitrary element strides for A and B (matmul, linear
-// x*W^T and the Gram update X^T*X are all this kernel). 64x64 output tile per 16x16 work group,
-// 4x4 outputs per work item, K in steps of 16 through local memory. Each output sums k in order.
+// x*W^T and the Gram update X^T*X are all this kernel). A 16x16 work group computes a TILE x TILE
+// output tile, R x R outputs per work item (TILE = 16*R), K in steps of 16 through local memory:
+// R = 4 (64x64 tiles) for small products, R = 8 (128x128) for large ones. Each output sums k in order.
 
-#define TM 64
-#define TN 64
 #define TK 16
 
-#define GEMM_KERNEL(NAME, BTYPE, LOADB)                                                              \
+#define GEMM_KERNEL(NAME, BTYPE, LOADB, R)                                                           \
 __kernel __attribute__((reqd_work_group_size(16, 16, 1)))                                           \
 void NAME(int M, int N, int K,                                                                       \
           __global const float *A, long aoff, int sam, int sak,                                     \
           __global const BTYPE *B, long boff, int sbk, int sbn,                                     \
           __global float *C, long coff, __global const float *bias, int hasBias,                    \
           float alpha, float beta) {                                                                 \
-    __local float As[TK][TM + 1];                                                                    \
-    __local float Bs[TK][TN + 1];                                                                    \
+    __local float As[TK][16 * R + 1];                                                                \
+    __local float Bs[TK][16 * R + 1];                                                                \
     const int tx = get_local_id(0), ty = get_local_id(1), tid = ty * 16 + tx;                       \
-    const int m0 = get_group_id(1) * TM, n0 = get_group_id(0) * TN;                                 \
-    float acc[4][4];                                                                                 \
-    for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] = 0.0f;                       \
+    const int m0 = get_group_id(1) * 16 * R, n0 = get_group_id(0) * 16 * R;                         \
+    float acc[R][R];                                                                                 \
+    for (int i = 0; i < R; i++) for (int j = 0; j < R; j++) acc[i][j] = 0.0f;                       \
     for (int k0 = 0; k0 < K; k0 += TK) {                                                             \
-        for (int r = 0; r < 4; r++) {                                                                \
+        for (int r = 0; r < R; r++) {                                                                \
             int e = tid + r * 256, mm, kk;                                                           \
-            if (sak == 1) { mm = e / TK; kk = e % TK; } else { kk = e / TM; mm = e % TM; }          \
+            if (sak == 1) { mm = e / TK; kk = e % TK; } else { kk = e / (16 * R); mm = e % (16 * R); } \
             int m = m0 + mm, k = k0 + kk;                                                            \
             As[kk][mm] = (m < M && k < K) ? A[aoff + (long) m * sam + (long) k * sak] : 0.0f;       \
         }                                                                                            \
-        for (int r = 0; r < 4; r++) {                                                                \
+        for (int r = 0; r < R; r++) {                                                                \
             int e = tid + r * 256, nn, kk;                                                           \
-            if (sbn == 1) { kk = e / TN; nn = e % TN; } else { nn = e / TK; kk = e % TK; }          \
+            if (sbn == 1) { kk = e / (16 * R); nn = e % (16 * R); } else { nn = e / TK; kk = e % TK; } \
             int n = n0 + nn, k = k0 + kk;                                                            \
             Bs[kk][nn] = (n < N && k < K) ? LOADB(B[boff + (long) k * sbk + (long) n * sbn]) : 0.0f;\
         }                                                                                            \
         barrier(CLK_LOCAL_MEM_FENCE);                                                                \
         for (int kk = 0; kk < TK; kk++) {                                                            \
-            float a[4], b[4];                                                                        \
-            for (int i = 0; i < 4; i++) a[i] = As[kk][ty + 16 * i];                                  \
-            for (int j = 0; j < 4; j++) b[j] = Bs[kk][tx + 16 * j];                                  \
-            for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) acc[i][j] += a[i] * b[j];        \
+            float a[R], b[R];                                                                        \
+            for (int i = 0; i < R; i++) a[i] = As[kk][ty + 16 * i];                                  \
+            for (int j = 0; j < R; j++) b[j] = Bs[kk][tx + 16 * j];                                  \
+            for (int i = 0; i < R; i++) for (int j = 0; j < R; j++) acc[i][j] += a[i] * b[j];        \
         }                                                                                            \
         barrier(CLK_LOCAL_MEM_FENCE);                                                                \
     }                                                                                                \
-    for (int i = 0; i < 4; i++) {                                                                    \
+    for (int i = 0; i < R; i++) {                                                                    \
         int m = m0 + ty + 16 * i;                                                                    \
         if (m >= M) continue;                                                                        \
-        for (int j = 0; j < 4; j++) {                                                                \
+        for (int j = 0; j < R; j++) {                                                                \
             int n = n0 + tx + 16 * j;                                                                \
             if (n >= N) continue;                                                                    \
             long at = coff + (long) m * N + n;                                                       \
@@ -62,8 +61,10 @@ void NAME(int M, int N, int K,                                                  
 #define LOAD_F32(x) (x)
 #define LOAD_BF16(x) as_float(((uint) (x)) << 16)
 
-GEMM_KERNEL(gemm_f32, float, LOAD_F32)
-GEMM_KERNEL(gemm_bf16, ushort, LOAD_BF16)
+GEMM_KERNEL(gemm_f32, float, LOAD_F32, 4)
+GEMM_KERNEL(gemm_bf16, ushort, LOAD_BF16, 4)
+GEMM_KERNEL(gemm_f32_wide, float, LOAD_F32, 8)
+GEMM_KERNEL(gemm_bf16_wide, ushort, LOAD_BF16, 8)
 
 // Reductions over the middle axis of x [outer, n, inner]; op: 0 sum, 1 max, 2 min, 3 abs-max.
 // max/min follow java.lang.Math: NaN wins, max(+0,-0) = +0, min(+0,-0) = -0.

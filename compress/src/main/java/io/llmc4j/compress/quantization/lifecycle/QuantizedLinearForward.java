@@ -69,20 +69,11 @@ public final class QuantizedLinearForward implements ForwardWrapper {
         QParams qparams = target.args(ObservedRole.WEIGHT) == null ? null : target.qparams(ObservedRole.WEIGHT);
         if (qparams == null) return weight;
         if (weight != cachedWeight || qparams.scale() != cachedScale) {
-            cachedFakeQuantized = frozen(target.fakeQuantizedWeight());
+            cachedFakeQuantized = target.fakeQuantizedWeight();
             cachedWeight = weight;
             cachedScale = qparams.scale();
         }
         return cachedFakeQuantized;
-    }
-
-    /**
-     * A read-only view of a fresh fake-quantized weight: nothing writes it while it is cached, and
-     * read-only memory is what device accelerators keep on the device between batches.
-     */
-    private static Tensor frozen(Tensor weight) {
-        if (!weight.isContiguous()) return weight;
-        return Tensor.wrap(weight.segment().asSlice(weight.byteOffset(), weight.byteSize()).asReadOnly(), weight.dtype(), weight.shape().toArray());
     }
 
     /** QDQ of {@code target}'s activation {@code role} with its current qparams (calibration updates them batch by batch); x unchanged until they exist. */
