@@ -10,6 +10,7 @@ import io.llmc4j.engine.nn.HookSwitch;
 import io.llmc4j.engine.nn.Module;
 import io.llmc4j.engine.ops.Ops;
 import io.llmc4j.engine.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -114,8 +115,9 @@ public final class SequentialPipeline implements CalibrationPipeline {
      * {@code i} read.
      *
      * <p>Pass 1 stores its outputs. After {@code SEQUENTIAL_EPOCH_END}, pass 2 runs only when the
-     * outputs of pass 1 no longer hold: a modifier replaced a parameter or buffer of the subgraph
-     * ({@link SubgraphParameters}), or the callbacks say hooks alter outputs
+     * outputs of pass 1 no longer hold: a modifier replaced a parameter or buffer the subgraph's
+     * modules held when calibration started ({@link SubgraphParameters}; qparams added since do not
+     * count), or the callbacks say hooks alter outputs
      * ({@link CalibrationCallbacks#hooksAlterOutputs()}). A subgraph whose modules, and those of
      * every later subgraph, have no hooks is not run at all (e.g. the tail with an ignored lm_head):
      * its modifiers still hear its epoch end.
@@ -123,6 +125,8 @@ public final class SequentialPipeline implements CalibrationPipeline {
     public void calibrate(TracedSubgraphs subgraphs, IntermediatesCache cache, CalibrationCallbacks callbacks) {
         int count = subgraphs.size();
         boolean[] needed = neededSubgraphs(subgraphs);
+        List<SubgraphParameters> parameters = new ArrayList<>();   // as calibration starts: the model's own tensors
+        for (int i = 0; i < count; i++) parameters.add(SubgraphParameters.of(subgraphs.subgraph(i)));   // every shape's trace calls the same modules
         for (int i = 0; i < count; i++) {
             final int index = i;
             final boolean last = i == count - 1;
@@ -140,13 +144,13 @@ public final class SequentialPipeline implements CalibrationPipeline {
             });
             long calibrateNanos = report(label + ": Calibrating", cache.batchCount(), start);
 
-            SubgraphParameters before = SubgraphParameters.of(subgraphs.subgraph(index));   // every shape's trace calls the same modules
+            List<Tensor> before = parameters.get(index).tensors();
             callbacks.sequentialEpochEnd(subgraphs.subgraph(index));
 
             long propagateNanos = 0;
             if (!last) {
                 start = System.nanoTime();
-                if (SubgraphParameters.of(subgraphs.subgraph(index)).changedSince(before) || callbacks.hooksAlterOutputs()) {
+                if (parameters.get(index).changed(before) || callbacks.hooksAlterOutputs()) {
                     try (var _ = HookSwitch.disable()) {
                         cache.forEachBatch(b -> subgraphs.subgraph(b, index).inputNames(), (b, inputs) -> {
                             cache.update(b, forward(subgraphs, index, b, inputs, label));

@@ -4,40 +4,46 @@ import io.llmc4j.engine.nn.Module;
 import io.llmc4j.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Which parameter and buffer tensors a subgraph's modules hold at one moment, by identity: the
- * {@link SequentialPipeline} takes one before {@code SEQUENTIAL_EPOCH_END} and asks afterwards
- * whether a modifier replaced any of them ({@link #changedSince}). Modifiers change weights by
- * setting a new tensor (a model's mapped weights are read-only), so identity is enough; a tensor
- * written in place would go unnoticed. A change of any parameter counts, qparams included, so a
- * modifier that only sets qparams at epoch end costs a propagation pass it did not need.
+ * The parameters and buffers a subgraph's modules held when calibration started (the model's own
+ * tensors: weights, biases, norms), by module and name. The {@link SequentialPipeline} reads them
+ * before and after {@code SEQUENTIAL_EPOCH_END} ({@link #tensors()}) and propagates again only when
+ * a modifier replaced or removed one ({@link #changed}). Tensors that modifiers add during
+ * calibration (qparams such as {@code weight_scale}, {@code input_scale}) do not count: a calibration
+ * forward does not read them. Modifiers change weights by setting a new tensor (a model's mapped
+ * weights are read-only), so identity is enough; a tensor written in place would go unnoticed.
  * Immutable.
  */
-record SubgraphParameters(List<Entry> entries) {
-    private record Entry(Module module, String name, Tensor tensor, boolean buffer) {
+record SubgraphParameters(List<Slot> slots) {
+    private record Slot(Module module, String name, boolean buffer) {
+        Tensor read() {
+            return buffer ? module.buffer(name) : module.parameter(name);
+        }
     }
 
-    /** The parameters and buffers of every module that runs in {@code subgraph}. */
+    /** The parameters and buffers that every module running in {@code subgraph} holds now. */
     static SubgraphParameters of(Subgraph subgraph) {
         Module root = subgraph.interpreter().root();
-        List<Entry> entries = new ArrayList<>();
+        List<Slot> slots = new ArrayList<>();
         for (String path : subgraph.modulesWithDescendants()) {
             Module module = path.isEmpty() ? root : root.submodule(path);
-            for (Map.Entry<String, Tensor> e : module.parameters().entrySet()) entries.add(new Entry(module, e.getKey(), e.getValue(), false));
-            for (Map.Entry<String, Tensor> e : module.buffers().entrySet()) entries.add(new Entry(module, e.getKey(), e.getValue(), true));
+            for (String name : module.parameters().keySet()) slots.add(new Slot(module, name, false));
+            for (String name : module.buffers().keySet()) slots.add(new Slot(module, name, true));
         }
-        return new SubgraphParameters(List.copyOf(entries));
+        return new SubgraphParameters(List.copyOf(slots));
     }
 
-    /** Whether a parameter or buffer was replaced, removed or added since {@code before} was taken. */
-    boolean changedSince(SubgraphParameters before) {
-        if (entries.size() != before.entries.size()) return true;
-        for (int i = 0; i < entries.size(); i++) {
-            Entry now = entries.get(i), then = before.entries.get(i);
-            if (now.module != then.module || !now.name.equals(then.name) || now.tensor != then.tensor || now.buffer != then.buffer) return true;
-        }
+    /** The current tensor of each slot, in slot order (null where one was removed). */
+    List<Tensor> tensors() {
+        List<Tensor> out = new ArrayList<>(slots.size());
+        for (Slot slot : slots) out.add(slot.read());
+        return out;
+    }
+
+    /** Whether a slot's tensor is no longer the one in {@code before} (taken by {@link #tensors()}). */
+    boolean changed(List<Tensor> before) {
+        for (int i = 0; i < slots.size(); i++) if (slots.get(i).read() != before.get(i)) return true;
         return false;
     }
 }

@@ -237,6 +237,27 @@ class SequentialPipelineTest {
     }
 
     @Test
+    void qparamsAddedAtEpochEndKeepThePassOneOutputs() {
+        var model = new TinyModels.TinyLM(OPS, 5, CONFIG);
+        var batches = batches(14, 5, 5);
+        List<Tensor> expected = new ArrayList<>();
+        for (var b : batches) expected.add(model.call(ModelInputs.arguments(b, ARGUMENTS)));
+        List<Tensor> logits = captureOutputs(model.submodule("lm_head"));
+        List<String> lines = new ArrayList<>();
+        var recorder = new Recorder(s -> {
+            for (String path : s.moduleNames()) {
+                if (!path.startsWith("model.layers.")) continue;
+                Module q = model.submodule(path + ".self_attn.q_proj");
+                q.setParameter("weight_scale", Tensor.of(new float[] {1f}, 1));   // a qparam: not read by the forward
+            }
+        });
+        pipeline(1, Offload.NONE, lines).run(model, ARGUMENTS, batches, recorder);
+        for (int i = 1; i <= 4; i++)
+            assertTrue(lines.contains("(" + i + "/5): Propagating: the calibration pass's outputs (no weights changed)"), lines::toString);
+        for (int b = 0; b < batches.size(); b++) assertSameBits(expected.get(b), logits.get(b), "batch " + b);
+    }
+
+    @Test
     void hooksThatAlterOutputsMakeThePipelinePropagateWithHooksOff() {
         var model = new TinyModels.TinyLM(OPS, 5, CONFIG);
         var batches = batches(13, 5, 5);
