@@ -8,6 +8,7 @@ import io.llmc4j.engine.io.safetensors.SafetensorsStreamingWriter;
 import io.llmc4j.engine.models.ModelConfig;
 import io.llmc4j.engine.nn.CausalLM;
 import io.llmc4j.engine.nn.Module;
+import io.llmc4j.engine.tensor.NonFiniteValues;
 import io.llmc4j.engine.tensor.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -209,11 +210,25 @@ public final class CompressedCheckpointWriter {
                 for (var p : stored.entrySet()) {
                     String full = name.isEmpty() ? p.getKey() : name + "." + p.getKey();
                     if (tied && full.equals("lm_head.weight")) continue;
+                    requireFinite(full, p.getValue());
                     out.add(full, p.getValue());
                 }
             }
             out.finish().forEach(p -> files.add(p.getFileName().toString()));
         }
+    }
+
+    /** Refuses a tensor holding NaN or Inf (its bytes are read here, so a tensor that cannot be read is named too). */
+    private static void requireFinite(String name, Tensor tensor) {
+        long bad;
+        try {
+            bad = NonFiniteValues.firstIndex(tensor);
+        } catch (RuntimeException e) {
+            throw new FormatException("tensor '" + name + "' cannot be read: " + e.getMessage(), e);
+        }
+        if (bad >= 0)
+            throw new FormatException("tensor '" + name + "' holds " + NonFiniteValues.describe(tensor, bad)
+                    + "; a checkpoint holds finite numbers only, nothing was moved into place");
     }
 
     private static Map<String, Tensor> compress(Planned planned, Map<String, Tensor> state) {

@@ -14,7 +14,9 @@ import io.llmc4j.compress.quantization.QuantizationScheme;
 import io.llmc4j.compress.quantization.lifecycle.QuantizedModule;
 import io.llmc4j.compress.recipe.Recipe;
 import io.llmc4j.engine.models.LoadedModel;
+import io.llmc4j.engine.nn.NonFiniteParameters;
 import io.llmc4j.engine.ops.Ops;
+import io.llmc4j.engine.tensor.NonFiniteValuesException;
 import io.llmc4j.engine.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +27,8 @@ import java.util.Map;
  * A whole {@code oneshot}: load a Hugging Face model directory, apply a recipe with calibration
  * batches ({@link Oneshot}), write a compressed-tensors checkpoint atomically. The source directory
  * is only read: the output is checked against it ({@link CompressedCheckpointWriter#checkOutput})
- * before the model is loaded.
+ * before the model is loaded. NaN or Inf met while calibrating fails naming where it was seen and which
+ * parameters hold such values ({@link NonFiniteParameters}).
  */
 public final class OneshotJob {
     /** The outcome: where the checkpoint went, per-module errors, and how long each phase took. */
@@ -44,7 +47,13 @@ public final class OneshotJob {
         CompressedCheckpointWriter.checkOutput(modelDir, output, writeOptions);
         try (LoadedModel loaded = LoadedModel.open(modelDir, ops)) {
             long start = System.nanoTime();
-            CompressionSession session = Oneshot.run(loaded.model(), ops, recipe, batches, options, progress);
+            CompressionSession session;
+            try {
+                session = Oneshot.run(loaded.model(), ops, recipe, batches, options, progress);
+            } catch (RuntimeException e) {
+                if (NonFiniteValuesException.in(e) == null) throw e;
+                throw new NonFiniteValuesException(e.getMessage() + "; " + NonFiniteParameters.summary(loaded.model()), e);
+            }
             double calibrationSeconds = (System.nanoTime() - start) / 1e9;
             QuantizationModifier quantization = quantizationModifier(session.lifecycle().modifiers());
             List<QuantizedModuleRef> refs = new ArrayList<>();

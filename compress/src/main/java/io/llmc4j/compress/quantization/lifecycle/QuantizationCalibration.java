@@ -8,6 +8,7 @@ import io.llmc4j.compress.quantization.DynamicMode;
 import io.llmc4j.compress.quantization.QParams;
 import io.llmc4j.compress.quantization.QuantizationArgs;
 import io.llmc4j.compress.quantization.QuantizationStatus;
+import io.llmc4j.engine.tensor.NonFiniteValuesException;
 import io.llmc4j.engine.tensor.Tensor;
 
 /**
@@ -54,7 +55,7 @@ public final class QuantizationCalibration {
     public void updateWeightQParams(QuantizedModule target) {
         QuantizationArgs args = target.args(ObservedRole.WEIGHT);
         Observer observer = createObserver(ObservedRole.WEIGHT, args);
-        observer.observe(target.module().parameter("weight"));
+        observeNaming(observer, target.module().parameter("weight"), "tensor '" + target.name() + ".weight'");
         target.setQParams(ObservedRole.WEIGHT, observer.qparams());
     }
 
@@ -62,6 +63,15 @@ public final class QuantizationCalibration {
     public void freeze(QuantizedModule target) {
         target.dropObservers();
         target.status(QuantizationStatus.FROZEN);
+    }
+
+    /** Observes {@code value}; a NaN or Inf in it fails naming {@code what} (the tensor, or the module's activations). */
+    private static void observeNaming(Observer observer, Tensor value, String what) {
+        try {
+            observer.observe(value);
+        } catch (NonFiniteValuesException e) {
+            throw new NonFiniteValuesException(what + ": " + e.getMessage(), e);
+        }
     }
 
     /** Static args observe their qparams; dynamic "local" args (NVFP4 activations) observe their global scale. */
@@ -78,7 +88,8 @@ public final class QuantizationCalibration {
     private static void observe(QuantizedModule target, ObservedRole role, Tensor value) {
         Observer observer = target.observer(role);
         if (observer == null || value.isSymbolic() || value.elementCount() == 0) return;
-        observer.observe(value);
+        observeNaming(observer, value, "the " + (role == ObservedRole.INPUT ? "input" : "output") + " activations of module '"
+                + target.name() + "'");
         QParams qparams = observer.copy().qparams();
         if (target.args(role).dynamic() == DynamicMode.LOCAL) {
             // Scales are computed per group at run time; only the tensor-wide global scale is calibrated.
