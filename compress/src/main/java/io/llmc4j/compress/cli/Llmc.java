@@ -15,7 +15,7 @@ import picocli.CommandLine.ParameterException;
  */
 @Command(name = "llmc", mixinStandardHelpOptions = true, version = "llmc4j 0.1.0",
         description = "LLM Compressor for the JVM: compress Hugging Face models into compressed-tensors checkpoints, run and check them.",
-        subcommands = {InspectCommand.class, EvalCommand.class, LogitsCommand.class, GenerateCommand.class, SynthCommand.class, OneshotCommand.class, DemoCommand.class, TraceCommand.class})
+        subcommands = {InspectCommand.class, EvalCommand.class, LogitsCommand.class, GenerateCommand.class, SynthCommand.class, OneshotCommand.class, QuantizeFilesCommand.class, DemoCommand.class, TraceCommand.class})
 public final class Llmc {
     /** Exit code for bad usage: an unknown or missing option, or an option value that is wrong on its own. */
     public static final int EXIT_USAGE = 2;

@@ -92,7 +92,7 @@ final class OneshotCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--pipeline", paramLabel = "KIND", defaultValue = "auto", converter = OptionValues.Pipeline.class,
-            description = "auto, sequential, basic or datafree (default: ${DEFAULT-VALUE}: sequential with data, datafree without).")
+            description = "auto, sequential, basic or datafree (default: ${DEFAULT-VALUE}: sequential when the recipe needs calibration data, such as static activation scales, else datafree).")
     PipelineKind pipeline;
 
     @Option(names = "--sequential-targets", paramLabel = "PATTERN", split = ",",
@@ -101,6 +101,11 @@ final class OneshotCommand implements Callable<Integer> {
 
     @Option(names = "--targets-per-subgraph", paramLabel = "N", converter = OptionValues.Positive.class, defaultValue = "1", description = "Sequential targets per subgraph (default: ${DEFAULT-VALUE}).")
     int targetsPerSubgraph;
+
+    @Option(names = "--moe-calibrate-all-experts", paramLabel = "BOOL", arity = "1", defaultValue = "true",
+            description = "During calibration run every expert of a mixture-of-experts block on every token; the block's output "
+                    + "stays the routed one (default: ${DEFAULT-VALUE}).")
+    boolean moeCalibrateAllExperts;
 
     @Option(names = "--offload", paramLabel = "WHERE", defaultValue = "none", converter = OptionValues.OffloadChoice.class,
             description = "Where activations wait between subgraphs: none (heap), off-heap, or disk (memory-mapped temporary files) (default: ${DEFAULT-VALUE}).")
@@ -143,7 +148,8 @@ final class OneshotCommand implements Callable<Integer> {
         Recipe recipe = recipe(registry, recipeFile);
         String recipeYaml = new RecipeWriter(registry).toYaml(recipe);
         List<Map<String, Tensor>> batches = batches(datasetFile, modelDir);
-        Oneshot.Options options = new Oneshot.Options(pipeline, sequentialTargets, List.of(), targetsPerSubgraph, cache(outputDir));
+        Oneshot.Options options = new Oneshot.Options(pipeline, sequentialTargets, List.of(), targetsPerSubgraph, cache(outputDir))
+                .withMoeCalibrateAllExperts(moeCalibrateAllExperts);
         OneshotJob.Result result = OneshotJob.run(modelDir, ops, recipe, recipeYaml, batches, options, outputDir,
                 new WriteOptions(maxShardBytes, overwrite), new StderrProgress(err));
         ObjectNode report = report(modelDir, batches.size(), result);

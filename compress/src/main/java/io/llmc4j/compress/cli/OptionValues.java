@@ -3,6 +3,7 @@ package io.llmc4j.compress.cli;
 import io.llmc4j.compress.oneshot.PipelineKind;
 import io.llmc4j.compress.quantization.QuantizationPresets;
 import io.llmc4j.engine.ops.KernelsFactory;
+import io.llmc4j.engine.ops.accel.Accelerators;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -85,6 +86,16 @@ final class OptionValues {
         public String convert(String value) {
             if (!KernelsFactory.names().contains(value))
                 throw new TypeConversionException("'" + value + "' is not a kernels backend; expected one of " + KernelsFactory.names());
+            return value;
+        }
+    }
+
+    /** A device name ({@link Accelerators#DEVICES}). */
+    static final class Device implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!Accelerators.DEVICES.contains(value))
+                throw new TypeConversionException("'" + value + "' is not a device; expected one of " + Accelerators.DEVICES);
             return value;
         }
     }

@@ -8,6 +8,7 @@ import io.llmc4j.engine.io.safetensors.SafetensorsStreamingWriter;
 import io.llmc4j.engine.models.ModelConfig;
 import io.llmc4j.engine.nn.CausalLM;
 import io.llmc4j.engine.nn.Module;
+import io.llmc4j.engine.tensor.MappedPages;
 import io.llmc4j.engine.tensor.NonFiniteValues;
 import io.llmc4j.engine.tensor.Tensor;
 import java.io.IOException;
@@ -15,10 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Saves a quantized model as a compressed-tensors checkpoint that vLLM loads (the output of
@@ -43,6 +47,8 @@ import java.util.Objects;
  * {@link SafetensorsStreamingWriter}, which writes each shard as soon as it is full and then drops its
  * tensors; so at most one shard's worth of compressed tensors (plus the module being compressed) is in
  * memory. Uncompressed parameters are written from their own memory (views of the mapped source).
+ * The resident pages of mapped source tensors are released once read: a compressed module's weight
+ * right after its compression, the others once their shard is written.
  *
  * <p>Atomicity: everything is written into a temporary directory beside {@code outputDir}, which is
  * renamed into place only when complete; an existing non-empty {@code outputDir} is refused unless
@@ -113,7 +119,7 @@ public final class CompressedCheckpointWriter {
                     }
                 }
             }
-            checkPlacement(sourceDir, outputDir, options);   // again: links or mounts may have changed meanwhile
+            checkPlacement(sourceDir, outputDir, options.overwrite());   // again: links or mounts may have changed meanwhile
             OutputDirectory.commit(temporary, target);
         } catch (IOException e) {
             FormatException failure = new FormatException("cannot write the checkpoint into " + temporary + ": " + e, e);
@@ -142,21 +148,26 @@ public final class CompressedCheckpointWriter {
      * @throws FormatException naming the output (and the source) when the output is refused
      */
     public static void checkOutput(Path sourceDir, Path outputDir, WriteOptions options) {
-        checkPlacement(sourceDir, outputDir, options);
+        checkOutput(sourceDir, outputDir, options.overwrite());
+    }
+
+    /** {@link #checkOutput(Path, Path, WriteOptions)} for any writer of a checkpoint directory (e.g. quantize-files). */
+    public static void checkOutput(Path sourceDir, Path outputDir, boolean overwrite) {
+        checkPlacement(sourceDir, outputDir, overwrite);
         OutputDirectory.checkCreatable(outputDir.toAbsolutePath().normalize());
     }
 
-    private static void checkPlacement(Path sourceDir, Path outputDir, WriteOptions options) {
+    private static void checkPlacement(Path sourceDir, Path outputDir, boolean overwrite) {
         Path target = outputDir.toAbsolutePath().normalize();
         if (target.getParent() == null) throw new FormatException("output directory " + target + " has no parent directory");
         if (sourceDir != null) {
             try {
-                InputOutputOverlap.requireApart(outputDir, "output directory", options.overwrite(), "source model directory", sourceDir);
+                InputOutputOverlap.requireApart(outputDir, "output directory", overwrite, "source model directory", sourceDir);
             } catch (OverlappingPathsException e) {
                 throw new FormatException(e.getMessage(), e);
             }
         }
-        OutputDirectory.checkTarget(target, options.overwrite());
+        OutputDirectory.checkTarget(target, overwrite);
     }
 
     /** Checks the quantized modules against the model and the config groups; nothing is computed yet. */
@@ -207,6 +218,7 @@ public final class CompressedCheckpointWriter {
                 if (state.isEmpty()) continue;
                 Planned planned = plan.get(name);
                 Map<String, Tensor> stored = planned == null ? state : compress(planned, state);
+                if (planned != null) releaseReplaced(state, stored);
                 for (var p : stored.entrySet()) {
                     String full = name.isEmpty() ? p.getKey() : name + "." + p.getKey();
                     if (tied && full.equals("lm_head.weight")) continue;
@@ -229,6 +241,13 @@ public final class CompressedCheckpointWriter {
         if (bad >= 0)
             throw new FormatException("tensor '" + name + "' holds " + NonFiniteValues.describe(tensor, bad)
                     + "; a checkpoint holds finite numbers only, nothing was moved into place");
+    }
+
+    /** Releases the mapped pages of the module's source tensors that compression replaced (read once, not written as they are). */
+    private static void releaseReplaced(Map<String, Tensor> state, Map<String, Tensor> stored) {
+        Set<Tensor> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(stored.values());
+        for (Tensor t : state.values()) if (!kept.contains(t)) MappedPages.release(t);
     }
 
     private static Map<String, Tensor> compress(Planned planned, Map<String, Tensor> state) {

@@ -21,12 +21,12 @@ import java.nio.file.attribute.BasicFileAttributes;
  * deleted if the JVM is stopped (SIGINT, SIGTERM: {@link InterruptCleanup}); what a killed run left,
  * including a swap cut between its two renames, the next run recovers ({@link OutputLock}). Stateless.
  */
-final class OutputDirectory {
+public final class OutputDirectory {
     private OutputDirectory() {
     }
 
     /** Refuses a target that is a file, or a non-empty directory when {@code overwrite} is false. */
-    static void checkTarget(Path target, boolean overwrite) {
+    public static void checkTarget(Path target, boolean overwrite) {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) return;
         if (!Files.isDirectory(target)) throw new FormatException("output " + target + " exists and is not a directory");
         long entries = countEntries(target);
@@ -55,7 +55,7 @@ final class OutputDirectory {
     }
 
     /** A new empty directory beside {@code target}; creates {@code target}'s parent when missing. */
-    static Path createTemporary(Path target) {
+    public static Path createTemporary(Path target) {
         Path parent = target.getParent();
         try {
             Files.createDirectories(parent);
@@ -70,7 +70,7 @@ final class OutputDirectory {
     }
 
     /** Moves {@code temporary} to {@code target}, replacing what is there (see the class comment). */
-    static void commit(Path temporary, Path target) {
+    public static void commit(Path temporary, Path target) {
         InterruptCleanup.forget(temporary);
         try {
             if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -97,7 +97,7 @@ final class OutputDirectory {
     }
 
     /** Deletes {@code root} and everything under it (symbolic links are deleted, not followed). */
-    static void deleteRecursively(Path root) throws IOException {
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -116,7 +116,7 @@ final class OutputDirectory {
     }
 
     /** Deletes {@code temporary} after {@code failure}, recording a failure to delete as suppressed. */
-    static void discard(Path temporary, Throwable failure) {
+    public static void discard(Path temporary, Throwable failure) {
         try {
             deleteRecursively(temporary);
             InterruptCleanup.forget(temporary);

@@ -9,7 +9,7 @@ import io.llmc4j.compress.format.QuantizedModuleRef;
 import io.llmc4j.compress.format.SavedCheckpoint;
 import io.llmc4j.compress.format.WriteOptions;
 import io.llmc4j.compress.modifiers.Modifier;
-import io.llmc4j.compress.modifiers.quantization.QuantizationModifier;
+import io.llmc4j.compress.modifiers.quantization.QuantizingModifier;
 import io.llmc4j.compress.pipelines.ProgressSink;
 import io.llmc4j.compress.quantization.QuantizationScheme;
 import io.llmc4j.compress.quantization.lifecycle.QuantizedModule;
@@ -57,7 +57,7 @@ public final class OneshotJob {
                 throw new NonFiniteValuesException(e.getMessage() + "; " + NonFiniteParameters.summary(loaded.model()), e);
             }
             double calibrationSeconds = (System.nanoTime() - start) / 1e9;
-            QuantizationModifier quantization = quantizationModifier(session.lifecycle().modifiers());
+            QuantizingModifier quantization = quantizingModifier(session.lifecycle().modifiers());
             List<QuantizedModuleRef> refs = new ArrayList<>();
             List<ModuleReport> reports = new ArrayList<>();
             for (QuantizedModule module : quantization.quantizedModules()) {
@@ -83,10 +83,10 @@ public final class OneshotJob {
         return LoadedModel.open(modelDir, ops);
     }
 
-    private static QuantizationModifier quantizationModifier(List<Modifier> modifiers) {
-        List<QuantizationModifier> found = modifiers.stream().filter(QuantizationModifier.class::isInstance).map(QuantizationModifier.class::cast).toList();
+    private static QuantizingModifier quantizingModifier(List<Modifier> modifiers) {
+        List<QuantizingModifier> found = modifiers.stream().filter(QuantizingModifier.class::isInstance).map(QuantizingModifier.class::cast).toList();
         if (found.size() != 1)
-            throw new IllegalArgumentException("the recipe must hold exactly one QuantizationModifier to write a compressed-tensors checkpoint, found "
+            throw new IllegalArgumentException("the recipe must hold exactly one quantizing modifier (QuantizationModifier or GPTQModifier) to write a compressed-tensors checkpoint, found "
                     + found.size() + " among " + modifiers.stream().map(Modifier::typeName).toList());
         return found.getFirst();
     }

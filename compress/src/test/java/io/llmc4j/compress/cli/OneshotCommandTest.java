@@ -55,7 +55,7 @@ class OneshotCommandTest {
         JsonNode config = new ObjectMapper().readTree(output.resolve("config.json").toFile());
         assertEquals("compressed-tensors", config.at("/quantization_config/quant_method").asText());
         assertTrue(Files.isRegularFile(output.resolve("recipe.yaml")));
-        assertTrue(result.err().contains("(1/3): Calibrating"), result::toString);
+        assertTrue(result.err().contains("Pipeline: datafree"), "W8A8 (dynamic activations) needs no calibration data: " + result);
         CliResult eval = run(CliTesting.isolated(root), "eval", "--model", output.toString(), "--reference", model.toString(), "--dataset", data.toString(), "--json");
         assertEquals(0, eval.exitCode(), eval::toString);
         assertTrue(new ObjectMapper().readTree(eval.out()).get("kl").asDouble() > 0, eval::toString);
