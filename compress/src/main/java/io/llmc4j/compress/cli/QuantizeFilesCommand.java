@@ -30,7 +30,7 @@ final class QuantizeFilesCommand implements Callable<Integer> {
             description = "Model directory, or 'default' (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--scheme", paramLabel = "NAME", required = true,
+    @Option(names = "--scheme", paramLabel = "NAME", required = true, converter = OptionValues.Scheme.class,
             description = "Preset scheme without calibrated activations: W4A16, W4A16_ASYM, W8A16, W8A8, W4A8, FP8_DYNAMIC, FP8_BLOCK, NVFP4A16, "
                     + "MXFP4A16, MXFP4, MXFP8A16, MXFP8.")
     String scheme;
@@ -43,7 +43,7 @@ final class QuantizeFilesCommand implements Callable<Integer> {
             description = "Modules left alone: exact names or re:regex (default: ${DEFAULT-VALUE}).")
     List<String> ignore;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "1", description = "Shards processed in parallel (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1", converter = OptionValues.Positive.class, description = "Shards processed in parallel (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--output", paramLabel = "DIR", required = true, description = "Directory of the quantized checkpoint.")

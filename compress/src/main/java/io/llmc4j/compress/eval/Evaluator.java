@@ -3,6 +3,8 @@ package io.llmc4j.compress.eval;
 import io.llmc4j.compress.data.Batch;
 import io.llmc4j.compress.data.CalibrationDataset;
 import io.llmc4j.engine.nn.CausalLM;
+import io.llmc4j.engine.nn.NonFiniteParameters;
+import io.llmc4j.engine.tensor.NonFiniteValuesException;
 import io.llmc4j.engine.tensor.Tensor;
 
 /**
@@ -54,6 +56,7 @@ public final class Evaluator {
     public EvalResult evaluate(CausalLM model, CausalLM reference, CalibrationDataset dataset) {
         double nll = 0, kl = 0;
         long tokens = 0;
+        int first = 0;
         for (Batch batch : dataset.batches(batchSize, padTokenId)) {
             Tensor logits = model.logits(batch.inputIds(), batch.attentionMask());
             Tensor referenceLogits = reference == null ? null : reference.logits(batch.inputIds(), batch.attentionMask());
@@ -70,15 +73,32 @@ public final class Evaluator {
                 int base = b * length;
                 for (int i = 0; i + 1 < length; i++) {
                     if (mask != null && (mask[base + i] == 0 || mask[base + i + 1] == 0)) continue;
-                    nll += TokenDistributions.negativeLogLikelihood(rows, i * vocab, vocab, ids[base + i + 1]);
-                    if (referenceRows != null) kl += TokenDistributions.klDivergence(referenceRows, rows, i * vocab, vocab);
+                    double tokenNll = TokenDistributions.negativeLogLikelihood(rows, i * vocab, vocab, ids[base + i + 1]);
+                    if (!Double.isFinite(tokenNll)) throw nonFinite(model, "the model", dataset.get(first + b).origin(), i);
+                    nll += tokenNll;
+                    if (referenceRows != null) {
+                        double tokenKl = TokenDistributions.klDivergence(referenceRows, rows, i * vocab, vocab);
+                        if (!Double.isFinite(tokenKl)) throw nonFinite(reference, "the reference model", dataset.get(first + b).origin(), i);
+                        kl += tokenKl;
+                    }
                     tokens++;
                 }
             }
+            first += batch.batchSize();
         }
         if (tokens == 0)
             throw new IllegalArgumentException("no token to predict in " + dataset.size()
                     + " sequences: each needs at least 2 attended tokens");
         return new EvalResult(Math.exp(nll / tokens), reference == null ? Double.NaN : kl / tokens, tokens, dataset.size());
+    }
+
+    /**
+     * Logits with NaN or Inf at {@code position} of sequence {@code origin}: the loss is not a number, so
+     * fail naming the sequence and the parameters that hold such values. (When the model's logits are
+     * finite, a non-finite KL term comes from the reference's.)
+     */
+    private static NonFiniteValuesException nonFinite(CausalLM model, String which, String origin, int position) {
+        return new NonFiniteValuesException(which + "'s logits are not finite (NaN or Inf) at position " + position + " of sequence "
+                + origin + "; " + NonFiniteParameters.summary(model));
     }
 }

@@ -9,6 +9,7 @@ import io.llmc4j.engine.models.ModelConfig;
 import io.llmc4j.engine.nn.CausalLM;
 import io.llmc4j.engine.nn.Module;
 import io.llmc4j.engine.tensor.MappedPages;
+import io.llmc4j.engine.tensor.NonFiniteValues;
 import io.llmc4j.engine.tensor.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +119,7 @@ public final class CompressedCheckpointWriter {
                     }
                 }
             }
-            checkPlacement(sourceDir, outputDir, options);   // again: links or mounts may have changed meanwhile
+            checkPlacement(sourceDir, outputDir, options.overwrite());   // again: links or mounts may have changed meanwhile
             OutputDirectory.commit(temporary, target);
         } catch (IOException e) {
             FormatException failure = new FormatException("cannot write the checkpoint into " + temporary + ": " + e, e);
@@ -147,21 +148,26 @@ public final class CompressedCheckpointWriter {
      * @throws FormatException naming the output (and the source) when the output is refused
      */
     public static void checkOutput(Path sourceDir, Path outputDir, WriteOptions options) {
-        checkPlacement(sourceDir, outputDir, options);
+        checkOutput(sourceDir, outputDir, options.overwrite());
+    }
+
+    /** {@link #checkOutput(Path, Path, WriteOptions)} for any writer of a checkpoint directory (e.g. quantize-files). */
+    public static void checkOutput(Path sourceDir, Path outputDir, boolean overwrite) {
+        checkPlacement(sourceDir, outputDir, overwrite);
         OutputDirectory.checkCreatable(outputDir.toAbsolutePath().normalize());
     }
 
-    private static void checkPlacement(Path sourceDir, Path outputDir, WriteOptions options) {
+    private static void checkPlacement(Path sourceDir, Path outputDir, boolean overwrite) {
         Path target = outputDir.toAbsolutePath().normalize();
         if (target.getParent() == null) throw new FormatException("output directory " + target + " has no parent directory");
         if (sourceDir != null) {
             try {
-                InputOutputOverlap.requireApart(outputDir, "output directory", options.overwrite(), "source model directory", sourceDir);
+                InputOutputOverlap.requireApart(outputDir, "output directory", overwrite, "source model directory", sourceDir);
             } catch (OverlappingPathsException e) {
                 throw new FormatException(e.getMessage(), e);
             }
         }
-        OutputDirectory.checkTarget(target, options.overwrite());
+        OutputDirectory.checkTarget(target, overwrite);
     }
 
     /** Checks the quantized modules against the model and the config groups; nothing is computed yet. */
@@ -216,11 +222,25 @@ public final class CompressedCheckpointWriter {
                 for (var p : stored.entrySet()) {
                     String full = name.isEmpty() ? p.getKey() : name + "." + p.getKey();
                     if (tied && full.equals("lm_head.weight")) continue;
+                    requireFinite(full, p.getValue());
                     out.add(full, p.getValue());
                 }
             }
             out.finish().forEach(p -> files.add(p.getFileName().toString()));
         }
+    }
+
+    /** Refuses a tensor holding NaN or Inf (its bytes are read here, so a tensor that cannot be read is named too). */
+    private static void requireFinite(String name, Tensor tensor) {
+        long bad;
+        try {
+            bad = NonFiniteValues.firstIndex(tensor);
+        } catch (RuntimeException e) {
+            throw new FormatException("tensor '" + name + "' cannot be read: " + e.getMessage(), e);
+        }
+        if (bad >= 0)
+            throw new FormatException("tensor '" + name + "' holds " + NonFiniteValues.describe(tensor, bad)
+                    + "; a checkpoint holds finite numbers only, nothing was moved into place");
     }
 
     /** Releases the mapped pages of the module's source tensors that compression replaced (read once, not written as they are). */

@@ -17,7 +17,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  * Replacing a directory as a whole: the new content is built in a temporary directory beside the
  * target ({@code .<name>.tmp-*}, same file system), then renamed into place; an existing target is
  * first renamed aside ({@code .<name>.old-*}) and deleted only after the new one is in place, and put
- * back if that rename fails. Readers never see a half-written target. Stateless.
+ * back if that rename fails. Readers never see a half-written target. A temporary directory is
+ * deleted if the JVM is stopped (SIGINT, SIGTERM: {@link InterruptCleanup}); what a killed run left,
+ * including a swap cut between its two renames, the next run recovers ({@link OutputLock}). Stateless.
  */
 public final class OutputDirectory {
     private OutputDirectory() {
@@ -59,7 +61,9 @@ public final class OutputDirectory {
             Files.createDirectories(parent);
             // Not Files.createTempDirectory: it makes the directory owner-only (0700), and a serving
             // process running as another user must be able to read the checkpoint.
-            return TemporaryFiles.createDirectoryBeside(target);
+            Path temporary = TemporaryFiles.createDirectoryBeside(target);
+            InterruptCleanup.register(temporary);
+            return temporary;
         } catch (IOException e) {
             throw new FormatException("cannot create a temporary directory beside " + target + ": " + e, e);
         }
@@ -67,6 +71,7 @@ public final class OutputDirectory {
 
     /** Moves {@code temporary} to {@code target}, replacing what is there (see the class comment). */
     public static void commit(Path temporary, Path target) {
+        InterruptCleanup.forget(temporary);
         try {
             if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
@@ -114,6 +119,7 @@ public final class OutputDirectory {
     public static void discard(Path temporary, Throwable failure) {
         try {
             deleteRecursively(temporary);
+            InterruptCleanup.forget(temporary);
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
         }

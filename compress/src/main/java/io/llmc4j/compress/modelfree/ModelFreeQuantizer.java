@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmc4j.compress.format.CompressedCheckpointWriter;
 import io.llmc4j.compress.format.CompressionFormat;
 import io.llmc4j.compress.format.FormatException;
+import io.llmc4j.compress.format.CompressedCheckpointWriter;
 import io.llmc4j.compress.format.OutputDirectory;
+import io.llmc4j.compress.format.OutputLock;
 import io.llmc4j.compress.format.PythonJson;
 import io.llmc4j.compress.format.QuantizationConfig;
 import io.llmc4j.compress.format.QuantizationConfigSpec;
@@ -93,13 +95,13 @@ public final class ModelFreeQuantizer {
         long start = System.nanoTime();
         Path source = modelDir.toAbsolutePath().normalize();
         Path target = output.toAbsolutePath().normalize();
-        checkPaths(source, target);
+        checkPaths(source, output, options.overwrite());
         options.configGroups().forEach(ModelFreeQuantizer::checkDataFree);
         QuantizationConfig config = QuantizationConfig.of(new QuantizationConfigSpec(options.configGroups(), options.ignore(), null));
         ObjectNode modelConfig = readConfig(source);
-        OutputDirectory.checkTarget(target, options.overwrite());
         ExecutorService workers = Executors.newFixedThreadPool(options.workers(), Thread.ofPlatform().name("quantize-files-", 0).daemon().factory());
-        try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(source)) {
+        try (OutputLock lock = OutputLock.acquire(output, progress::line); SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(source)) {
+            checkPaths(source, output, options.overwrite());
             List<ShardTensors> shards = checkpoint.files().stream().map(ShardTensors::of).toList();
             ModelFreePlan plan = ModelFreePlan.build(shards, config, new TensorSelection(options.configGroups(), options.ignore()), workers);
             if (plan.size() == 0)
@@ -109,7 +111,7 @@ public final class ModelFreeQuantizer {
             Path temporary = OutputDirectory.createTemporary(target);
             try {
                 Result result = write(source, shards, plan, config, modelConfig, temporary, workers, progress);
-                OutputDirectory.checkTarget(target, options.overwrite());
+                checkPaths(source, output, options.overwrite());   // again: links or mounts may have changed meanwhile
                 OutputDirectory.commit(temporary, target);
                 return new Result(target, config.format(), result.quantizedTensors(), result.files(), (System.nanoTime() - start) / 1e9);
             } catch (IOException e) {
@@ -215,16 +217,9 @@ public final class ModelFreeQuantizer {
         return object;
     }
 
-    private static void checkPaths(Path source, Path target) {
+    private static void checkPaths(Path source, Path output, boolean overwrite) {
         if (!Files.isDirectory(source)) throw new FormatException("model directory " + source + " does not exist or is not a directory");
-        if (target.getParent() == null) throw new FormatException("output directory " + target + " has no parent directory");
-        if (target.equals(source))
-            throw new FormatException("output directory " + target + " is the model directory; the input is never written to, choose another");
-        if (target.startsWith(source))
-            throw new FormatException("output directory " + target + " is inside the model directory " + source
-                    + "; the input is never written to, choose a directory outside it");
-        if (source.startsWith(target))
-            throw new FormatException("output directory " + target + " contains the model directory " + source + "; replacing it would delete the input");
+        CompressedCheckpointWriter.checkOutput(source, output, overwrite);
     }
 
     /** Refuses schemes that need calibration data (the reference: "Model Free PTQ cannot calibrate activations"). */

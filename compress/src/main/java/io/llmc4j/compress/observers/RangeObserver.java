@@ -8,6 +8,7 @@ import io.llmc4j.compress.quantization.QuantizationStrategy;
 import io.llmc4j.compress.quantization.TensorValues;
 import io.llmc4j.compress.quantization.TorchArithmetic;
 import io.llmc4j.engine.tensor.DType;
+import io.llmc4j.engine.tensor.NonFiniteValuesException;
 import io.llmc4j.engine.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -52,10 +53,27 @@ public abstract class RangeObserver implements Observer {
     public final void observe(Tensor value) {
         if (value.elementCount() == 0) return;
         Observation observation = CalibrationLayout.flatten(value, role, args);
+        requireFinite(observation);
         if (dtype != null && (observation.dtype() != dtype || !Arrays.equals(observation.qparamShape(), shape)))
             throw new IllegalArgumentException(name() + " observer for " + role.baseName() + ": observation " + observation.dtype()
                     + Arrays.toString(observation.qparamShape()) + " does not match the statistics " + dtype + Arrays.toString(shape));
         update(observation);
+    }
+
+    /**
+     * Refuses NaN and ±Inf before they reach the statistics (min/max would carry them into the
+     * scales); the caller adds the module's name.
+     */
+    private void requireFinite(Observation observation) {
+        float[] values = observation.values();
+        for (int i = 0; i < values.length; i++) {
+            if (Float.isFinite(values[i])) continue;
+            long count = 0;
+            for (float v : values) if (!Float.isFinite(v)) count++;
+            throw new NonFiniteValuesException(role.baseName() + " holds " + count + " non-finite value" + (count == 1 ? "" : "s") + " of "
+                    + values.length + " (" + (Float.isNaN(values[i]) ? "NaN" : values[i] > 0 ? "+Inf" : "-Inf")
+                    + " first); its quantization scale would not be finite");
+        }
     }
 
     @Override

@@ -268,7 +268,7 @@ class BadInputTest {
         }
     }
 
-    private static void rewriteWeights(Path model, Consumer<Map<String, Tensor>> edit) {
+    static void rewriteWeights(Path model, Consumer<Map<String, Tensor>> edit) {
         Map<String, Tensor> copy = new LinkedHashMap<>();
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(model)) {
             for (String name : checkpoint.names()) copy.put(name, checkpoint.get(name).copy());

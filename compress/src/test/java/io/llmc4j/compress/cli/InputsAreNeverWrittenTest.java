@@ -93,6 +93,15 @@ class InputsAreNeverWrittenTest {
     }
 
     @Test
+    void quantizeFilesOverTheModelOrItsParentThroughALinkIsRefused() {
+        for (Path output : new Path[] {linkModel, linkParent, parent, linkModel.resolve("W8A16")})
+            refused(output.toString(), model.toString(), "quantize-files", "--model", model.toString(), "--scheme", "W8A16",
+                    "--output", output.toString(), "--overwrite");
+        refused(model.toString(), linkModel.toString(), "quantize-files", "--model", linkModel.toString(), "--scheme", "W8A16",
+                "--output", model.toString(), "--overwrite");
+    }
+
+    @Test
     void logitsOverAnInputIsRefused() {
         Path weights = model.resolve("model.safetensors");
         refused(weights.toString(), model.toString(), "logits", "--model", model.toString(), "--tokens", data.toString(), "--out", weights.toString());

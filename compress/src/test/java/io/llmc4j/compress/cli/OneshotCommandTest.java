@@ -14,6 +14,7 @@ import io.llmc4j.compress.cli.CliTesting.CliResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,22 @@ class OneshotCommandTest {
     @Test
     void anOutputInsideTheModelIsRefusedBeforeLoadingEvenWithDiskOffload() {
         refusedUpFront(oneshot(model.resolve("W8A8"), "--scheme", "W8A8", "--offload", "disk"), model.toString());
+    }
+
+    @Test
+    void anInterruptedOverwriteIsRecoveredByTheNextRun() throws IOException {
+        Path output = root.resolve("W8A16");
+        Files.createDirectories(root.resolve(".W8A16.old-12")).resolve("config.json");
+        Files.writeString(root.resolve(".W8A16.old-12").resolve("config.json"), "the previous checkpoint");
+        Path half = Files.createDirectories(root.resolve(".W8A16.0a1b2c3d4e5f.tmp"));
+        Files.writeString(half.resolve("model.safetensors"), "half written");
+        CliResult refused = oneshot(output, "--scheme", "W8A16");
+        assertEquals(Llmc.EXIT_BAD_INPUT, refused.exitCode(), refused::toString);
+        assertTrue(refused.err().contains("restored " + output) && refused.err().contains("removed " + half), refused::toString);
+        assertEquals("the previous checkpoint", Files.readString(output.resolve("config.json")), "the set-aside output is back");
+        CliResult replaced = oneshot(output, "--scheme", "W8A16", "--overwrite");
+        assertEquals(0, replaced.exitCode(), replaced::toString);
+        assertEquals(List.of("W8A16", "W8A16.report.json", "work"), CliTesting.listing(root), "no debris");
     }
 
     @Test

@@ -48,6 +48,8 @@ class UsageErrorsTest {
             cases.add(Arguments.of(option[0], concat(new String[] {"trace"}, option)));
         for (String[] option : new String[][] {{"--calibration-samples", "0"}, {"--eval-samples", "0"}, {"--max-seq-len", "0"}, {"--scheme", "W3"}})
             cases.add(Arguments.of(option[0], concat(new String[] {"demo", "--output", "OUT"}, option)));
+        cases.add(Arguments.of("--workers", new String[] {"quantize-files", "--scheme", "W8A16", "--output", "OUT", "--workers", "0"}));
+        cases.add(Arguments.of("--scheme", new String[] {"quantize-files", "--scheme", "W9", "--output", "OUT"}));
         cases.add(Arguments.of("--max-shard-bytes", new String[] {"synth", "--preset", "tiny", "--out", "OUT", "--max-shard-bytes", "0"}));
         return cases.stream();
     }

@@ -9,6 +9,7 @@ import io.llmc4j.compress.quantization.QParams;
 import io.llmc4j.compress.quantization.QuantizationArgs;
 import io.llmc4j.compress.quantization.QuantizationStatus;
 import io.llmc4j.engine.tensor.MappedPages;
+import io.llmc4j.engine.tensor.NonFiniteValuesException;
 import io.llmc4j.engine.tensor.Tensor;
 
 /**
@@ -80,7 +81,13 @@ public final class QuantizationCalibration {
      */
     public void updateWeightQParams(QuantizedModule target) {
         Tensor weight = target.module().parameter("weight");
-        target.setQParams(ObservedRole.WEIGHT, observeWeight(target.args(ObservedRole.WEIGHT), weight));
+        QParams qparams;
+        try {
+            qparams = observeWeight(target.args(ObservedRole.WEIGHT), weight);
+        } catch (NonFiniteValuesException e) {
+            throw new NonFiniteValuesException("tensor '" + target.name() + ".weight': " + e.getMessage(), e);
+        }
+        target.setQParams(ObservedRole.WEIGHT, qparams);
         MappedPages.release(weight);   // read once here; the writer reads it again, from the page cache
     }
 
@@ -98,6 +105,15 @@ public final class QuantizationCalibration {
         target.status(QuantizationStatus.FROZEN);
     }
 
+    /** Observes {@code value}; a NaN or Inf in it fails naming {@code what} (the tensor, or the module's activations). */
+    private static void observeNaming(Observer observer, Tensor value, String what) {
+        try {
+            observer.observe(value);
+        } catch (NonFiniteValuesException e) {
+            throw new NonFiniteValuesException(what + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Static args observe their qparams; dynamic "local" args (NVFP4 activations) observe their global scale. */
     public static boolean needsObserver(QuantizationArgs args) {
         return args != null && (!args.dynamic().isDynamic() || args.dynamic() == DynamicMode.LOCAL);
@@ -112,7 +128,8 @@ public final class QuantizationCalibration {
     private static void observe(QuantizedModule target, ObservedRole role, Tensor value) {
         Observer observer = target.observer(role);
         if (observer == null || value.isSymbolic() || value.elementCount() == 0) return;
-        observer.observe(value);
+        observeNaming(observer, value, "the " + (role == ObservedRole.INPUT ? "input" : "output") + " activations of module '"
+                + target.name() + "'");
         QParams qparams = observer.copy().qparams();
         if (target.args(role).dynamic() == DynamicMode.LOCAL) {
             // Scales are computed per group at run time; only the tensor-wide global scale is calibrated.
