@@ -78,6 +78,12 @@ public interface Kernels {
      */
     Tensor clampedSwiglu(Tensor gate, Tensor up, float alpha, float limit);
 
+    /**
+     * torch.cat of a and b along {@code axis}; on other axes sizes are equal or 1 (repeated), as
+     * DeepSeek's rotary key shared by all heads.
+     */
+    Tensor concat(Tensor a, Tensor b, int axis);
+
     /** Elementwise cap·tanh(x/cap) (Gemma 2's final logit soft-capping); cap &gt; 0. */
     Tensor softcap(Tensor x, float cap);
 
