@@ -1,5 +1,6 @@
 package io.llmc4j.engine.ops;
 
+import io.llmc4j.engine.ops.elementwise.Concat;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 
@@ -82,7 +83,9 @@ public interface Kernels {
      * torch.cat of a and b along {@code axis}; on other axes sizes are equal or 1 (repeated), as
      * DeepSeek's rotary key shared by all heads.
      */
-    Tensor concat(Tensor a, Tensor b, int axis);
+    default Tensor concat(Tensor a, Tensor b, int axis) {
+        return Concat.apply(a, b, axis);
+    }
 
     /** Elementwise cap·tanh(x/cap) (Gemma 2's final logit soft-capping); cap &gt; 0. */
     Tensor softcap(Tensor x, float cap);

@@ -163,11 +163,6 @@ public final class ReferenceKernels implements Kernels {
     }
 
     @Override
-    public Tensor concat(Tensor a, Tensor b, int axis) {
-        return io.llmc4j.engine.ops.elementwise.Concat.apply(a, b, axis);
-    }
-
-    @Override
     public Tensor softcap(Tensor x, float cap) {
         if (!(cap > 0)) throw new IllegalArgumentException("softcap: cap must be positive, got " + cap);
         return map(x, v -> cap * Math.tanh(v / cap));

@@ -120,11 +120,6 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public Tensor concat(Tensor a, Tensor b, int axis) {
-        return io.llmc4j.engine.ops.elementwise.Concat.apply(a, b, axis);
-    }
-
-    @Override
     public Tensor softcap(Tensor x, float cap) {
         return Unary.softcap(x, cap, parallel);
     }
