@@ -46,8 +46,9 @@ public final class ModelLoaders {
         if (quantization == null || quantization.isNull()) return PLAIN;
         String method = quantization.path("quant_method").asText("");
         if (method.equals("compressed-tensors")) return COMPRESSED_TENSORS;
+        if (method.equals("fp8")) return PLAIN;   // block-quantized FP8 weights are dequantized on load (Models.build)
         throw new ModelConfigException(configFile(directory), "quantization_config",
-                "has quant_method \"" + method + "\"; llmc4j reads plain models and compressed-tensors checkpoints only");
+                "has quant_method \"" + method + "\"; llmc4j reads plain models, FP8 block checkpoints (quant_method fp8) and compressed-tensors checkpoints only");
     }
 
     private static String configFile(Path directory) {

@@ -31,6 +31,8 @@ import java.util.function.Consumer;
  *   <tr><td>mixtral, qwen2_moe, qwen3_moe</td><td>{@link MixtureOfExpertsFamily}</td><td>sparse MoE feed-forward blocks</td></tr>
  *   <tr><td>gpt_oss</td><td>{@link GptOss}</td><td>attention sinks, biases, YaRN, sliding layers; fused 3-D experts split
  *       into per-expert Linears, clamped SwiGLU</td></tr>
+ *   <tr><td>deepseek_v3</td><td>{@link DeepseekV3}</td><td>multi-head latent attention, grouped sigmoid routing with a
+ *       correction bias, shared experts, dense first layers</td></tr>
  * </table>
  */
 public record Architecture(String modelType, String classPrefix, Consumer<DecoderBuilder> declaration) {
@@ -54,6 +56,7 @@ public record Architecture(String modelType, String classPrefix, Consumer<Decode
         put(m, "qwen2_moe", "Qwen2Moe", MixtureOfExpertsFamily::qwen2Moe);
         put(m, "qwen3_moe", "Qwen3Moe", MixtureOfExpertsFamily::qwen3Moe);
         put(m, "gpt_oss", "GptOss", GptOss::declare);
+        put(m, "deepseek_v3", "DeepseekV3", DeepseekV3::declare);
         return Map.copyOf(m);
     }
 
@@ -86,7 +89,7 @@ public record Architecture(String modelType, String classPrefix, Consumer<Decode
 
     /** The model {@code config} describes over the tensors of {@code source} (views, never copied). */
     CausalLM build(ModelConfig config, TensorSource source, Ops ops) {
-        return builder(config, Weights.of(source, modelType), ops).build();
+        return builder(config, Weights.of(source, modelType, fp8BlockSize(config)), ops).build();
     }
 
     /**
@@ -97,6 +100,21 @@ public record Architecture(String modelType, String classPrefix, Consumer<Decode
         Weights recording = Weights.recording(modelType);
         builder(c, recording, SHAPES_ONLY).build();
         return recording.requested();
+    }
+
+    /**
+     * The weight block of an FP8 checkpoint ({@code quantization_config} with {@code quant_method} "fp8",
+     * as DeepSeek-V3 ships: {@code weight_block_size}, default [128, 128]), or null for other checkpoints.
+     */
+    static int[] fp8BlockSize(ModelConfig config) {
+        com.fasterxml.jackson.databind.JsonNode q = config.json().get("quantization_config");
+        if (q == null || !"fp8".equals(q.path("quant_method").asText())) return null;
+        com.fasterxml.jackson.databind.JsonNode block = q.get("weight_block_size");
+        if (block == null || block.isNull()) return new int[] {128, 128};
+        if (!block.isArray() || block.size() != 2 || !block.get(0).canConvertToInt() || !block.get(1).canConvertToInt()
+                || block.get(0).intValue() <= 0 || block.get(1).intValue() <= 0)
+            throw new ModelConfigException(ModelConfig.FILE_NAME, "quantization_config.weight_block_size", "must be [rows, cols] of positive integers, found " + block);
+        return new int[] {block.get(0).intValue(), block.get(1).intValue()};
     }
 
     private DecoderBuilder builder(ModelConfig config, Weights weights, Ops ops) {

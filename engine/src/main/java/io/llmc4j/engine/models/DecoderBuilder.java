@@ -42,9 +42,9 @@ import java.util.function.IntUnaryOperator;
  * package-private on purpose: the architecture files are their only writers. One build per object.
  */
 final class DecoderBuilder {
-    /** Builds the feed-forward block of layer {@code layer}, whose tensors start with {@code prefix}. */
+    /** Builds the attention or feed-forward block of layer {@code layer}, whose tensors start with {@code prefix}. */
     @FunctionalInterface
-    interface FeedForward {
+    interface LayerPart {
         Module build(DecoderBuilder b, int layer, String prefix);
     }
 
@@ -59,6 +59,8 @@ final class DecoderBuilder {
     boolean outputBias;
     boolean fusedQkv;
     QkNorm qkNorm = QkNorm.NONE;
+    /** The attention block of each layer (DeepSeek-V3: multi-head latent attention). */
+    LayerPart attention = (b, layer, prefix) -> b.standardAttention(prefix, layer);
     /** gpt-oss: each attention has a {@code sinks} parameter [heads]. */
     boolean attentionSinks;
     float attentionScale;
@@ -77,7 +79,7 @@ final class DecoderBuilder {
     boolean normOffset;
     NormPlacement placement = NormPlacement.PRE;
     String feedForwardName = "mlp";
-    FeedForward feedForward = (b, layer, prefix) -> b.denseMlp(prefix, b.config.intermediateSize());
+    LayerPart feedForward = (b, layer, prefix) -> b.denseMlp(prefix, b.config.intermediateSize());
 
     // Scalars
     float embeddingScale = 1f;
@@ -198,7 +200,7 @@ final class DecoderBuilder {
         return window;
     }
 
-    private Attention attention(String prefix, int layer) {
+    Attention standardAttention(String prefix, int layer) {
         long hidden = config.hiddenSize(), headDim = config.headDim();
         long qOut = Math.multiplyExact((long) config.numAttentionHeads(), headDim);
         long kvOut = Math.multiplyExact((long) config.numKeyValueHeads(), headDim);
@@ -235,7 +237,7 @@ final class DecoderBuilder {
         List<DecoderLayer> layers = new ArrayList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             String prefix = "model.layers." + i + ".";
-            Attention attention = attention(prefix + "self_attn.", i);
+            Module attention = this.attention.build(this, i, prefix + "self_attn.");
             Module feed = feedForward.build(this, i, prefix + feedForwardName + ".");
             Map<String, RMSNorm> norms = new LinkedHashMap<>();
             for (String name : placement.normNames()) norms.put(name, norm(prefix + name, hidden));

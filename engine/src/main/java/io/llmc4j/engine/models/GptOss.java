@@ -41,7 +41,8 @@ final class GptOss {
                     builder.tensor(prefix + "router.weight", experts, hidden), builder.tensor(prefix + "router.bias", experts));
             List<MLP> list = builder.has(prefix + "experts.0.gate_proj.weight")
                     ? linearExperts(builder, prefix + "experts.", experts) : splitExperts(builder, prefix + "experts.", experts);
-            return new SparseMoeBlock(builder.ops(), builder.className("SparseMoeBlock"), "router", router, list, topK, true, null, null);
+            return new SparseMoeBlock(builder.ops(), builder.className("SparseMoeBlock"), "router", router, list,
+                    new io.llmc4j.engine.ops.moe.ExpertRouting.Rule.SoftmaxTopK(topK, true), null, null, null);
         };
     }
 

@@ -1,6 +1,7 @@
 package io.llmc4j.engine.models;
 
 import io.llmc4j.engine.io.TensorSource;
+import io.llmc4j.engine.ops.convert.BlockDequantization;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Shape;
 import io.llmc4j.engine.tensor.Tensor;
@@ -12,26 +13,33 @@ import java.util.Map;
 /**
  * The tensors a model build asks for, by Hugging Face name and expected shape. Over a
  * {@link TensorSource} each request is checked (present, floating point, that shape) and answered
- * with the source's tensor (a view, no copy); in recording mode every request is answered with a
+ * with the source's tensor (a view, no copy; FP8 block-quantized weights of an FP8 checkpoint are
+ * dequantized to F32 copies with their {@code weight_scale_inv}); in recording mode every request is answered with a
  * data-less tensor of that shape, so that building a model lists its parameters
  * ({@link Architecture#parameterShapes}) without any weights. Not thread-safe; one build.
  */
 final class Weights {
     private final TensorSource source;
     private final String modelType;
+    private final int[] fp8Block;
     private final Map<String, long[]> requested = new LinkedHashMap<>();
 
-    private Weights(TensorSource source, String modelType) {
+    private Weights(TensorSource source, String modelType, int[] fp8Block) {
         this.source = source;
         this.modelType = modelType;
+        this.fp8Block = fp8Block;
     }
 
-    static Weights of(TensorSource source, String modelType) {
-        return new Weights(source, modelType);
+    /**
+     * @param fp8Block the [rows, cols] block of FP8 weights with {@code weight_scale_inv} (config.json's
+     *                 {@code quantization_config.weight_block_size}), or null when the checkpoint is not FP8
+     */
+    static Weights of(TensorSource source, String modelType, int[] fp8Block) {
+        return new Weights(source, modelType, fp8Block);
     }
 
     static Weights recording(String modelType) {
-        return new Weights(null, modelType);
+        return new Weights(null, modelType, null);
     }
 
     /**
@@ -46,6 +54,12 @@ final class Weights {
             throw new IllegalArgumentException("tensor '" + name + "' is missing from " + source.description()
                     + " (model_type " + modelType + " expects it with shape " + Arrays.toString(dims) + ")");
         Tensor t = source.get(name);
+        if (t.dtype() == DType.F8_E4M3 && fp8Block != null) {
+            String scale = name + "_scale_inv";
+            if (!source.contains(scale))
+                throw new IllegalArgumentException("FP8 tensor '" + name + "' in " + source.description() + " has no '" + scale + "' to dequantize it");
+            t = BlockDequantization.dequantize(name, t, source.get(scale), fp8Block[0], fp8Block[1]);
+        }
         if (t.dtype() != DType.F32 && t.dtype() != DType.BF16 && t.dtype() != DType.F16)
             throw new IllegalArgumentException("tensor '" + name + "' in " + source.description() + " has dtype " + t.dtype()
                     + "; expected F32, BF16 or F16");

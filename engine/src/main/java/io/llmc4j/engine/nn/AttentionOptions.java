@@ -29,17 +29,4 @@ public record AttentionOptions(float scale, int slidingWindow, float softcap, bo
         if (!(softcap >= 0)) throw new IllegalArgumentException("attention soft-cap must be positive or 0 (none), got " + softcap);
         if (qkNorm == null) qkNorm = QkNorm.NONE;
     }
-
-    /** Llama's attention: 1/√headDim, full causal, rotary, no q/k norm. */
-    public static AttentionOptions standard(int headDim) {
-        return new AttentionOptions((float) (1 / Math.sqrt(headDim)), 0, 0, true, QkNorm.NONE);
-    }
-
-    public AttentionOptions withSlidingWindow(int window) {
-        return new AttentionOptions(scale, window, softcap, rotary, qkNorm);
-    }
-
-    public AttentionOptions withQkNorm(QkNorm norm) {
-        return new AttentionOptions(scale, slidingWindow, softcap, rotary, norm);
-    }
 }

@@ -37,7 +37,7 @@ public final class DecoderLayer extends Module {
      * @param feedForwardName the Hugging Face name of the feed-forward block ("mlp", or Mixtral's "block_sparse_moe")
      * @param norms           exactly the norms {@code placement} names
      */
-    public DecoderLayer(Ops ops, String typeName, Attention selfAttention, String feedForwardName, Module feedForward,
+    public DecoderLayer(Ops ops, String typeName, Module selfAttention, String feedForwardName, Module feedForward,
                         NormPlacement placement, Map<String, RMSNorm> norms, float residualMultiplier) {
         if (!norms.keySet().equals(java.util.Set.copyOf(placement.normNames())))
             throw new IllegalArgumentException(typeName + ": norms " + norms.keySet() + " do not match placement " + placement + " " + placement.normNames());

@@ -3,6 +3,7 @@ package io.llmc4j.engine.nn;
 import io.llmc4j.engine.ops.Ops;
 import io.llmc4j.engine.ops.moe.ExpertRouting;
 import io.llmc4j.engine.ops.moe.ExpertRouting.Routing;
+import io.llmc4j.engine.ops.moe.ExpertRouting.Rule;
 import io.llmc4j.engine.tensor.Tensor;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <pre>
  *   x [..., H] ─gate─▶ logits [N, E] ─softmax─ top-k ─▶ per token k experts and weights
  *   out[t] = Σ over its experts e (ascending) of weight·experts.e(x[t])
- *          (+ sigmoid(shared_expert_gate(x[t]))·shared_expert(x[t]) for Qwen2-MoE)
+ *          (+ sigmoid(shared_expert_gate(x[t]))·shared_expert(x[t]) for Qwen2-MoE, + shared_experts(x[t]) for DeepSeek-V3)
+ *   (DeepSeek-V3 routes by grouped sigmoid scores instead: {@link Rule.GroupedSigmoidTopK})
  * </pre>
  *
  * Children: {@code gate} ({@link TopKRouter}; gpt-oss: {@code router}), {@code experts} (a {@link ModuleList} of
@@ -35,8 +37,8 @@ public final class SparseMoeBlock extends Module {
     private final Ops ops;
     private final String typeName;
     private final String routerName;
-    private final int topK;
-    private final boolean normalizeTopK;
+    private final Rule rule;
+    private final String sharedName;
     private final AtomicLongArray routedTokens;
     private volatile boolean calibrateAllExperts;
 
@@ -46,30 +48,35 @@ public final class SparseMoeBlock extends Module {
      */
     public SparseMoeBlock(Ops ops, String typeName, TopKRouter gate, List<MLP> experts, int topK, boolean normalizeTopK,
                           MLP sharedExpert, Linear sharedExpertGate) {
-        this(ops, typeName, "gate", gate, experts, topK, normalizeTopK, sharedExpert, sharedExpertGate);
+        this(ops, typeName, "gate", gate, experts, new Rule.SoftmaxTopK(topK, normalizeTopK), "shared_expert", sharedExpert, sharedExpertGate);
     }
 
-    /** @param routerName the router's Hugging Face name: "gate", or gpt-oss's "router" */
-    public SparseMoeBlock(Ops ops, String typeName, String routerName, TopKRouter gate, List<MLP> experts, int topK, boolean normalizeTopK,
-                          MLP sharedExpert, Linear sharedExpertGate) {
+    /**
+     * @param routerName the router's Hugging Face name: "gate", or gpt-oss's "router"
+     * @param rule       how router logits become a routing
+     * @param sharedName the shared expert's name ("shared_expert", DeepSeek's "shared_experts"); its gate, if
+     *                   any, is at "shared_expert_gate"
+     * @param sharedExpertGate the shared expert's sigmoid gate (Qwen2-MoE), or null
+     */
+    public SparseMoeBlock(Ops ops, String typeName, String routerName, TopKRouter gate, List<MLP> experts, Rule rule,
+                          String sharedName, MLP sharedExpert, Linear sharedExpertGate) {
+        int topK = rule.topK();
         if (experts.size() != gate.experts())
             throw new IllegalArgumentException(typeName + ": router scores " + gate.experts() + " experts, but " + experts.size() + " are given");
         if (topK <= 0 || topK > experts.size())
             throw new IllegalArgumentException(typeName + ": num_experts_per_tok " + topK + " must be in 1.." + experts.size());
-        if ((sharedExpert == null) != (sharedExpertGate == null))
-            throw new IllegalArgumentException(typeName + ": shared_expert and shared_expert_gate come together");
+        if (sharedExpert == null && sharedExpertGate != null)
+            throw new IllegalArgumentException(typeName + ": a shared_expert_gate needs a shared expert");
         this.ops = ops;
         this.typeName = typeName;
         this.routerName = routerName;
-        this.topK = topK;
-        this.normalizeTopK = normalizeTopK;
+        this.rule = rule;
+        this.sharedName = sharedExpert == null ? null : sharedName;
         this.routedTokens = new AtomicLongArray(experts.size());
         registerModule(routerName, gate);
         registerModule("experts", new ModuleList(experts));
-        if (sharedExpert != null) {
-            registerModule("shared_expert", sharedExpert);
-            registerModule("shared_expert_gate", sharedExpertGate);
-        }
+        if (sharedExpert != null) registerModule(sharedName, sharedExpert);
+        if (sharedExpertGate != null) registerModule("shared_expert_gate", sharedExpertGate);
     }
 
     @Override
@@ -82,7 +89,7 @@ public final class SparseMoeBlock extends Module {
     }
 
     public int topK() {
-        return topK;
+        return rule.topK();
     }
 
     /** Runs every expert on every token while hooks are enabled (calibration); the output stays the routed one. */
@@ -112,7 +119,12 @@ public final class SparseMoeBlock extends Module {
         Tensor x = inputs[0];
         long width = x.shape().last(), tokens = x.elementCount() / Math.max(1, width);
         Tensor flat = ops.reshape(x, tokens, width);
-        Routing routing = ExpertRouting.topK(ops.softmax(submodule(routerName).call(flat)), topK, normalizeTopK);
+        Module router = submodule(routerName);
+        Tensor logits = router.call(flat);
+        Routing routing = switch (rule) {
+            case Rule.SoftmaxTopK softmax -> ExpertRouting.topK(ops.softmax(logits), softmax.topK(), softmax.normalize());
+            case Rule.GroupedSigmoidTopK grouped -> ExpertRouting.groupedSigmoidTopK(logits, router.parameter("e_score_correction_bias"), grouped);
+        };
         boolean hooksOn = HookSwitch.hooksEnabled(), everyToken = calibrateAllExperts && hooksOn;
         if (hooksOn) {
             long[] counts = routing.tokenCounts();
@@ -127,9 +139,10 @@ public final class SparseMoeBlock extends Module {
             ExpertRouting.addWeightedRows(out, (int) width, rows, routing.weightsOf(e), y, everyToken);
         }
         Tensor result = Tensor.of(out, tokens, width);
-        if (children().containsKey("shared_expert")) {
-            Tensor shared = submodule("shared_expert").call(flat);
-            result = ops.add(result, ExpertRouting.sigmoidGated(shared, submodule("shared_expert_gate").call(flat)));
+        if (sharedName != null) {
+            Tensor shared = submodule(sharedName).call(flat);
+            if (children().containsKey("shared_expert_gate")) shared = ExpertRouting.sigmoidGated(shared, submodule("shared_expert_gate").call(flat));
+            result = ops.add(result, shared);
         }
         return ops.reshape(result, x.shape().toArray());
     }

@@ -23,6 +23,14 @@ public final class TopKRouter extends Module {
 
     /** With a {@code bias} [experts] (gpt-oss), or null. */
     public TopKRouter(Ops ops, String typeName, Tensor weight, Tensor bias) {
+        this(ops, typeName, weight, bias, null);
+    }
+
+    /**
+     * @param correctionBias DeepSeek-V3's {@code e_score_correction_bias} [experts] (added to the scores for the
+     *                       choice only, not to the weights), or null
+     */
+    public TopKRouter(Ops ops, String typeName, Tensor weight, Tensor bias, Tensor correctionBias) {
         if (weight.rank() != 2) throw new IllegalArgumentException(typeName + " weight must be [experts, hidden], got " + weight.shape());
         if (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0)))
             throw new IllegalArgumentException(typeName + " bias must be [" + weight.dim(0) + "], got " + bias.shape());
@@ -30,6 +38,11 @@ public final class TopKRouter extends Module {
         this.typeName = typeName;
         registerParameter("weight", weight);
         if (bias != null) registerParameter("bias", bias);
+        if (correctionBias != null) {
+            if (correctionBias.rank() != 1 || correctionBias.dim(0) != weight.dim(0))
+                throw new IllegalArgumentException(typeName + " e_score_correction_bias must be [" + weight.dim(0) + "], got " + correctionBias.shape());
+            registerParameter("e_score_correction_bias", correctionBias);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.llmc4j.engine.ops;
 
+import io.llmc4j.engine.ops.elementwise.Concat;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 
@@ -77,6 +78,14 @@ public interface Kernels {
      * (u + 1) · g · sigmoid(alpha · g). gate and up of the same shape.
      */
     Tensor clampedSwiglu(Tensor gate, Tensor up, float alpha, float limit);
+
+    /**
+     * torch.cat of a and b along {@code axis}; on other axes sizes are equal or 1 (repeated), as
+     * DeepSeek's rotary key shared by all heads.
+     */
+    default Tensor concat(Tensor a, Tensor b, int axis) {
+        return Concat.apply(a, b, axis);
+    }
 
     /** Elementwise cap·tanh(x/cap) (Gemma 2's final logit soft-capping); cap &gt; 0. */
     Tensor softcap(Tensor x, float cap);

@@ -78,6 +78,11 @@ public final class Ops {
         return invoke(OpCode.CLAMPED_SWIGLU, gate, up, alpha, limit);
     }
 
+    /** torch.cat along {@code axis}, size-1 axes repeated; see {@link Kernels#concat}. */
+    public Tensor concat(Tensor a, Tensor b, int axis) {
+        return invoke(OpCode.CONCAT, a, b, axis);
+    }
+
     /** cap·tanh(x/cap). */
     public Tensor softcap(Tensor x, float cap) {
         return invoke(OpCode.SOFTCAP, x, cap);
@@ -140,6 +145,7 @@ public final class Ops {
                     (Integer) args[5], (Float) args[6], (Tensor) args[7]);
             case CLAMPED_SWIGLU -> kernels.clampedSwiglu((Tensor) args[0], (Tensor) args[1], (Float) args[2], (Float) args[3]);
             case SOFTCAP -> kernels.softcap((Tensor) args[0], (Float) args[1]);
+            case CONCAT -> kernels.concat((Tensor) args[0], (Tensor) args[1], (Integer) args[2]);
             case REDUCE -> kernels.reduce((Reduction) args[0], (Tensor) args[1], (Integer) args[2]);
             case CONVERT -> kernels.convert((Tensor) args[0], (DType) args[1]);
             case RESHAPE -> ((Tensor) args[0]).contiguous().reshape((long[]) args[1]);

@@ -70,6 +70,7 @@ class ShapeInferenceTest {
         cases.add(new Case("attention window softcap", OpCode.ATTENTION, new Object[] {q, k, k, null, 0.4f, 2, 30f, TinyModels.random(r, 1, 4)}));
         cases.add(new Case("softcap", OpCode.SOFTCAP, new Object[] {q, 30f}));
         cases.add(new Case("clamped swiglu", OpCode.CLAMPED_SWIGLU, new Object[] {q, q, 1.702f, 7f}));
+        cases.add(new Case("concat broadcast", OpCode.CONCAT, new Object[] {q, TinyModels.random(r, 1, 2, 3, 1, 2), 3}));
         return cases.stream();
     }
 

@@ -30,7 +30,7 @@ class ModelsTest {
         ModelConfigException e = assertThrows(ModelConfigException.class, () -> Models.build(gpt2, new MapTensorSource(Map.of(), "empty"), ModelTesting.OPS));
         assertEquals("model_type", e.key());
         assertTrue(e.getMessage().contains("\"gpt2\"") && e.getMessage().contains("llama, mistral, mixtral, olmo2"), e.getMessage());
-        assertEquals(List.of("gemma", "gemma2", "gemma3_text", "gpt_oss", "granite", "llama", "mistral", "mixtral", "olmo2", "phi3", "qwen2", "qwen2_moe",
+        assertEquals(List.of("deepseek_v3", "gemma", "gemma2", "gemma3_text", "gpt_oss", "granite", "llama", "mistral", "mixtral", "olmo2", "phi3", "qwen2", "qwen2_moe",
                 "qwen3", "qwen3_moe", "smollm3"), List.copyOf(Architecture.supportedTypes()));
     }
 

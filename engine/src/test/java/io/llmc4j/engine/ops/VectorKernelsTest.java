@@ -244,6 +244,19 @@ class VectorKernelsTest {
                     1e-6f, kernels.toString());
     }
 
+    /** torch.cat along the last axis with the second input repeated over a size-1 axis (DeepSeek's shared rotary key). */
+    @Test
+    void concatJoinsAndRepeatsSizeOneAxes() {
+        Tensor a = Tensor.of(new float[] {1, 2, 3, 4}, 1, 2, 2), b = Tensor.of(new float[] {9}, 1, 1, 1);
+        float[] expected = {1, 2, 9, 3, 4, 9};
+        for (Kernels kernels : new Kernels[] {fast, REFERENCE}) {
+            Tensor joined = kernels.concat(a, b, 2);
+            assertArrayEquals(new long[] {1, 2, 3}, joined.shape().toArray());
+            assertArrayEquals(expected, joined.toFloatArray());
+        }
+        assertThrows(IllegalArgumentException.class, () -> fast.concat(a, Tensor.of(new float[] {1, 2, 3}, 1, 3, 1), 2));
+    }
+
     @Test
     void clampedSwigluMatchesTheFormula() {
         Tensor gate = Tensor.of(new float[] {-3, 0, 1.5f, 9}, 4), up = Tensor.of(new float[] {-8, 2, 0.5f, 8}, 4);

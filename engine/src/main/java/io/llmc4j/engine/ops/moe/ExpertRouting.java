@@ -22,6 +22,78 @@ public final class ExpertRouting {
     private ExpertRouting() {
     }
 
+    /** How a block turns router logits into a routing. */
+    public sealed interface Rule {
+        int topK();
+
+        /** softmax, top-k, optionally renormalised (Mixtral, Qwen-MoE, gpt-oss). */
+        record SoftmaxTopK(int topK, boolean normalize) implements Rule {
+        }
+
+        /**
+         * DeepSeek-V3: sigmoid scores; choice by scores + correction bias within the best {@code topGroups}
+         * of {@code groups} equal groups (ranked by the sum of their two best); weights are the chosen
+         * sigmoid scores, renormalised when {@code normalize}, times {@code scale}.
+         */
+        record GroupedSigmoidTopK(int topK, int groups, int topGroups, boolean normalize, float scale) implements Rule {
+        }
+    }
+
+    /**
+     * DeepSeek-V3's routing ({@code DeepseekV3MoE.route_tokens_to_experts}) of router {@code logits}
+     * [N, E] with {@code correctionBias} [E] (or null).
+     */
+    public static Routing groupedSigmoidTopK(Tensor logits, Tensor correctionBias, Rule.GroupedSigmoidTopK rule) {
+        int tokens = Math.toIntExact(logits.dim(0)), experts = Math.toIntExact(logits.dim(1)), k = rule.topK();
+        if (rule.groups() <= 0 || experts % rule.groups() != 0 || rule.topGroups() > rule.groups() || k > experts)
+            throw new IllegalArgumentException("routing: " + experts + " experts in " + rule.groups() + " groups, top " + rule.topGroups()
+                    + " groups, top-" + k + " is not a valid grouping");
+        int perGroup = experts / rule.groups();
+        float[] raw = logits.toFloatArray(), bias = correctionBias == null ? new float[experts] : correctionBias.toFloatArray();
+        int[] chosen = new int[tokens * k];
+        float[] weights = new float[tokens * k];
+        float[] scores = new float[experts], choice = new float[experts], groupScore = new float[rule.groups()];
+        for (int t = 0; t < tokens; t++) {
+            for (int e = 0; e < experts; e++) {
+                scores[e] = (float) (1 / (1 + Math.exp(-raw[t * experts + e])));
+                choice[e] = scores[e] + bias[e];
+            }
+            for (int g = 0; g < rule.groups(); g++) {
+                int[] best = largest(choice, g * perGroup, perGroup, Math.min(2, perGroup));
+                groupScore[g] = 0;
+                for (int i : best) groupScore[g] += choice[i];
+            }
+            boolean[] keep = new boolean[rule.groups()];
+            for (int g : largest(groupScore, 0, rule.groups(), rule.topGroups())) keep[g] = true;
+            for (int e = 0; e < experts; e++) if (!keep[e / perGroup]) choice[e] = 0f;
+            int[] top = largest(choice, 0, experts, k);
+            float sum = 0;
+            for (int j = 0; j < k; j++) {
+                chosen[t * k + j] = top[j];
+                weights[t * k + j] = scores[top[j]];
+                sum += weights[t * k + j];
+            }
+            for (int j = 0; j < k; j++) {
+                if (rule.normalize()) weights[t * k + j] /= sum + 1e-20f;
+                weights[t * k + j] *= rule.scale();
+            }
+        }
+        return new Routing(tokens, experts, k, chosen, weights);
+    }
+
+    /** Indices of the {@code count} largest of values[from, from+length), largest first, ties to the lower index. */
+    private static int[] largest(float[] values, int from, int length, int count) {
+        int[] out = new int[count];
+        boolean[] taken = new boolean[length];
+        for (int j = 0; j < count; j++) {
+            int best = -1;
+            for (int i = 0; i < length; i++) if (!taken[i] && (best < 0 || values[from + i] > values[from + best])) best = i;
+            taken[best] = true;
+            out[j] = from + best;
+        }
+        return out;
+    }
+
     /**
      * Which experts each of {@code tokens} tokens goes to.
      *

@@ -52,6 +52,27 @@ class ExpertRoutingProperties {
         assertEquals((long) tokens * k, total, "each token goes to k experts");
     }
 
+    /**
+     * DeepSeek-V3's grouped routing by hand: 4 experts in 2 groups, best 1 group, top 2. Sigmoid scores
+     * s = (0.9, 0.1, 0.6, 0.5) with correction bias (0, 0, 0.2, 0): choice scores (0.9, 0.1, 0.8, 0.5), group
+     * sums 1.0 and 1.3, so group 1 (experts 2, 3) wins although expert 0 scores highest; weights are the
+     * sigmoid scores 0.6, 0.5 renormalised and times 2.5.
+     */
+    @Test
+    void groupedSigmoidRoutingChoosesInsideTheBestGroup() {
+        float[] s = {0.9f, 0.1f, 0.6f, 0.5f};
+        float[] logits = new float[4];
+        for (int e = 0; e < 4; e++) logits[e] = (float) Math.log(s[e] / (1 - s[e]));
+        Routing routing = ExpertRouting.groupedSigmoidTopK(Tensor.of(logits, 1, 4), Tensor.of(0f, 0f, 0.2f, 0f),
+                new ExpertRouting.Rule.GroupedSigmoidTopK(2, 2, 1, true, 2.5f));
+        assertArrayEquals(new int[] {2, 3}, routing.chosen());
+        assertArrayEquals(new float[] {2.5f * 0.6f / 1.1f, 2.5f * 0.5f / 1.1f}, routing.weights(), 1e-6f);
+        Routing unnormalised = ExpertRouting.groupedSigmoidTopK(Tensor.of(logits, 1, 4), null,
+                new ExpertRouting.Rule.GroupedSigmoidTopK(2, 2, 2, false, 1f));
+        assertArrayEquals(new int[] {0, 2}, unnormalised.chosen(), "with both groups allowed and no bias: the two best scores");
+        assertArrayEquals(new float[] {0.9f, 0.6f}, unnormalised.weights(), 1e-6f);
+    }
+
     @Test
     void gatherAndWeightedAccumulationPlaceRowsByToken() {
         Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2);
