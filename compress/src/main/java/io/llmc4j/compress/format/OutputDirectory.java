@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
+import io.llmc4j.engine.io.IoReasons;
 import io.llmc4j.engine.io.TemporaryFiles;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,6 +31,25 @@ public final class OutputDirectory {
         if (entries > 0 && !overwrite)
             throw new FormatException("output directory " + target + " exists and is not empty (" + entries
                     + " entries); choose another directory or allow overwriting");
+    }
+
+    /**
+     * Refuses a target that cannot be created: its nearest existing ancestor is a file, or no
+     * directory can be made there (read-only file system, no permission), tried by creating and
+     * deleting a temporary directory, as {@link #createTemporary} will.
+     */
+    static void checkCreatable(Path target) {
+        Path existing = target.getParent();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) throw new FormatException("output directory " + target + " has no existing ancestor directory");
+        if (!Files.isDirectory(existing))
+            throw new FormatException("output directory " + target + " cannot be created: " + existing + " is a file, not a directory");
+        try {
+            Files.delete(TemporaryFiles.createDirectoryBeside(existing.resolve(target.getFileName())));
+        } catch (IOException e) {
+            throw new FormatException("output directory " + target + " cannot be created: no directory can be made in " + existing
+                    + " (" + IoReasons.of(e) + ")", e);
+        }
     }
 
     /** A new empty directory beside {@code target}; creates {@code target}'s parent when missing. */

@@ -1,5 +1,6 @@
 package io.llmc4j.compress.modifiers;
 
+import io.llmc4j.compress.modifiers.gptq.GPTQModifier;
 import io.llmc4j.compress.modifiers.quantization.QuantizationModifier;
 import io.llmc4j.compress.recipe.ModifierRegistry;
 
@@ -12,6 +13,7 @@ public final class StandardModifiers {
     public static ModifierRegistry registry() {
         ModifierRegistry registry = new ModifierRegistry();
         QuantizationModifier.register(registry);
+        GPTQModifier.register(registry);
         return registry;
     }
 }

@@ -8,7 +8,7 @@ import io.llmc4j.compress.format.QuantizedModuleRef;
 import io.llmc4j.compress.format.SavedCheckpoint;
 import io.llmc4j.compress.format.WriteOptions;
 import io.llmc4j.compress.modifiers.Modifier;
-import io.llmc4j.compress.modifiers.quantization.QuantizationModifier;
+import io.llmc4j.compress.modifiers.quantization.QuantizingModifier;
 import io.llmc4j.compress.pipelines.ProgressSink;
 import io.llmc4j.compress.quantization.QuantizationScheme;
 import io.llmc4j.compress.quantization.lifecycle.QuantizedModule;
@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * A whole {@code oneshot}: load a Hugging Face model directory, apply a recipe with calibration
  * batches ({@link Oneshot}), write a compressed-tensors checkpoint atomically. The source directory
- * is only read.
+ * is only read: the output is checked against it ({@link CompressedCheckpointWriter#checkOutput})
+ * before the model is loaded.
  */
 public final class OneshotJob {
     /** The outcome: where the checkpoint went, per-module errors, and how long each phase took. */
@@ -40,11 +41,12 @@ public final class OneshotJob {
      */
     public static Result run(Path modelDir, Ops ops, Recipe recipe, String recipeYaml, List<? extends Map<String, Tensor>> batches,
                              Oneshot.Options options, Path output, WriteOptions writeOptions, ProgressSink progress) {
+        CompressedCheckpointWriter.checkOutput(modelDir, output, writeOptions);
         try (LoadedModel loaded = LoadedModel.open(modelDir, ops)) {
             long start = System.nanoTime();
             CompressionSession session = Oneshot.run(loaded.model(), ops, recipe, batches, options, progress);
             double calibrationSeconds = (System.nanoTime() - start) / 1e9;
-            QuantizationModifier quantization = quantizationModifier(session.lifecycle().modifiers());
+            QuantizingModifier quantization = quantizingModifier(session.lifecycle().modifiers());
             List<QuantizedModuleRef> refs = new ArrayList<>();
             List<ModuleReport> reports = new ArrayList<>();
             for (QuantizedModule module : quantization.quantizedModules()) {
@@ -64,10 +66,10 @@ public final class OneshotJob {
         }
     }
 
-    private static QuantizationModifier quantizationModifier(List<Modifier> modifiers) {
-        List<QuantizationModifier> found = modifiers.stream().filter(QuantizationModifier.class::isInstance).map(QuantizationModifier.class::cast).toList();
+    private static QuantizingModifier quantizingModifier(List<Modifier> modifiers) {
+        List<QuantizingModifier> found = modifiers.stream().filter(QuantizingModifier.class::isInstance).map(QuantizingModifier.class::cast).toList();
         if (found.size() != 1)
-            throw new IllegalArgumentException("the recipe must hold exactly one QuantizationModifier to write a compressed-tensors checkpoint, found "
+            throw new IllegalArgumentException("the recipe must hold exactly one quantizing modifier (QuantizationModifier or GPTQModifier) to write a compressed-tensors checkpoint, found "
                     + found.size() + " among " + modifiers.stream().map(Modifier::typeName).toList());
         return found.getFirst();
     }

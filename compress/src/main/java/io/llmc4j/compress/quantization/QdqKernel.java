@@ -115,6 +115,16 @@ public final class QdqKernel {
     }
 
     /**
+     * One element of {@link #fakeQuantize} with parameter {@code param} (the same rounding steps, for
+     * callers that pick each element's parameter themselves, such as GPTQ's column loop).
+     */
+    public float fakeQuantize(float x, int param) {
+        boolean hasZero = zeroAsValue != null;
+        float s = scale[param];
+        return dequantizeOne(quantizeOne(x, s, hasZero, hasZero ? zeroAsValue[param] : 0f), s, hasZero, hasZero ? zeroAsScale[param] : 0f);
+    }
+
+    /**
      * The F32 case of {@link #fakeQuantize} as one tight loop per grid: no dtype rounding is needed, and
      * adding a zero zero-point is kept because {@code -0.0 + 0} is {@code +0} (the library always adds
      * the zero point it is given).

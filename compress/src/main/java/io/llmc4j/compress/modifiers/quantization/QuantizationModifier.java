@@ -3,19 +3,15 @@ package io.llmc4j.compress.modifiers.quantization;
 import io.llmc4j.compress.core.Event;
 import io.llmc4j.compress.core.EventArgs;
 import io.llmc4j.compress.core.State;
-import io.llmc4j.compress.match.ModulePatterns;
 import io.llmc4j.compress.modifiers.Modifier;
 import io.llmc4j.compress.modifiers.ModifierSettings;
 import io.llmc4j.compress.observers.ObserverRegistry;
-import io.llmc4j.compress.quantization.QuantizationConfigException;
 import io.llmc4j.compress.quantization.QuantizationScheme;
 import io.llmc4j.compress.quantization.lifecycle.QuantizationCalibration;
 import io.llmc4j.compress.quantization.lifecycle.QuantizedLinearForward;
 import io.llmc4j.compress.quantization.lifecycle.QuantizedModule;
 import io.llmc4j.compress.recipe.ModifierRegistry;
-import io.llmc4j.engine.nn.CausalLM;
 import io.llmc4j.engine.nn.Linear;
-import io.llmc4j.engine.nn.Module;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -26,9 +22,11 @@ import java.util.List;
  *
  * <pre>
  *   initialize              attach a scheme to every targeted Linear not ignored; wrap its forward
- *   CALIBRATION_EPOCH_START weight qparams from the weights; observer hooks for static activations
- *   (batches)               hooks observe activations; forwards run quantize-dequantize
- *   CALIBRATION_EPOCH_END   hooks removed, observers dropped, status FROZEN
+ *   CALIBRATION_EPOCH_START observer hooks for static activations (status CALIBRATION)
+ *   (batches)               hooks observe activations; forwards run unquantized (DisableQuantization)
+ *   SEQUENTIAL_EPOCH_END    weight qparams of the subgraph's modules, from their current weights
+ *   CALIBRATION_EPOCH_END   remaining weight qparams, hooks removed, observers dropped, status FROZEN;
+ *                           from then on forwards run quantize-dequantize
  * </pre>
  *
  * Schemes come from a preset ({@code scheme: W8A8}) or {@code config_groups}; a Linear takes the
@@ -36,7 +34,7 @@ import java.util.List;
  * compressed-tensors' names; {@link #quantizedModules()} and {@link #configGroups()} tell a
  * checkpoint writer what was done. Not thread-safe.
  */
-public final class QuantizationModifier extends Modifier {
+public final class QuantizationModifier extends Modifier implements QuantizingModifier {
     /** The name recipes use. */
     public static final String NAME = "QuantizationModifier";
 
@@ -68,41 +66,25 @@ public final class QuantizationModifier extends Modifier {
                 || QuantizationCalibration.needsObserver(s.outputActivations()));
     }
 
+    /** Static output activations are quantized in their observer hook, so calibration outputs are not the plain forward's. */
+    @Override
+    public boolean hooksAlterCalibrationOutputs() {
+        return schemes.stream().anyMatch(s -> QuantizationCalibration.needsObserver(s.outputActivations()));
+    }
+
     @Override
     protected boolean onInitialize(State state) {
         schemes = SchemeResolver.resolve(args);
-        Module model = state.model();
-        if (model == null) throw new IllegalStateException(NAME + " needs a model in the session state");
-        ModulePatterns ignore = ModulePatterns.of(args.ignore());
-        List<ModulePatterns> targets = schemes.stream().map(s -> ModulePatterns.of(s.targets())).toList();
-        for (var entry : model.namedModules().entrySet()) {
-            if (!(entry.getValue() instanceof Linear linear)) continue;
-            String name = entry.getKey();
-            int group = firstMatch(targets, name, linear);
-            if (group < 0) continue;
-            if (ignore.matches(name, linear)) {
-                ignored.add(name);
-                continue;
-            }
-            if (model instanceof CausalLM lm && lm.tiedEmbeddings() && linear == lm.submodule("lm_head"))
-                throw new QuantizationConfigException("ignore", "'" + name + "' shares its weight with the embedding (tie_word_embeddings); add it to ignore");
-            QuantizationScheme scheme = schemes.get(group);
-            GroupDivisibility.check(name, linear, scheme);
-            QuantizedModule target = new QuantizedModule(name, linear, scheme);
+        QuantizationTargets targets = QuantizationTargets.match(state.model(), schemes, args.ignore(), NAME);
+        for (QuantizedModule target : targets.modules()) {
+            Linear linear = (Linear) target.module();
             QuantizedLinearForward forward = new QuantizedLinearForward(target, linear.ops());
             linear.setForwardWrapper(forward);
             modules.add(target);
             forwards.add(forward);
         }
-        if (modules.isEmpty())
-            throw new QuantizationConfigException("targets", "no Linear module matches the targets " + schemes.stream().map(QuantizationScheme::targets).toList()
-                    + " outside ignore " + args.ignore());
+        ignored.addAll(targets.ignored());
         return true;
-    }
-
-    private static int firstMatch(List<ModulePatterns> targets, String name, Module module) {
-        for (int i = 0; i < targets.size(); i++) if (targets.get(i).matches(name, module)) return i;
-        return -1;
     }
 
     @Override
@@ -112,26 +94,21 @@ public final class QuantizationModifier extends Modifier {
                 if (!started()) startCalibration();
             }
             case SEQUENTIAL_EPOCH_END -> {
-                if (eventArgs.subgraph() != null) releaseFinishedWeights(eventArgs.subgraph().moduleNames());
+                if (started() && eventArgs.subgraph() != null) calibrateWeights(eventArgs.subgraph().moduleNames());
             }
             case CALIBRATION_EPOCH_END -> {
                 if (started() && !ended()) endCalibration();
-                forwards.forEach(QuantizedLinearForward::releaseCachedWeight);
             }
             default -> {
             }
         }
     }
 
-    /**
-     * Subgraphs run in order, so when subgraph k's calibration pass ends, modules outside it belong to
-     * finished subgraphs: their cached fake-quantized weights are released (bounded memory).
-     */
-    private void releaseFinishedWeights(Collection<String> subgraphModules) {
-        for (int i = 0; i < modules.size(); i++) {
-            String name = modules.get(i).name();
-            boolean inSubgraph = subgraphModules.stream().anyMatch(m -> name.equals(m) || name.startsWith(m + "."));
-            if (!inSubgraph) forwards.get(i).releaseCachedWeight();
+    /** Weight qparams of the targets that run in a subgraph calling {@code subgraphModules} (each a module path). */
+    private void calibrateWeights(Collection<String> subgraphModules) {
+        for (QuantizedModule target : modules) {
+            String name = target.name();
+            if (subgraphModules.stream().anyMatch(m -> m.isEmpty() || name.equals(m) || name.startsWith(m + "."))) calibration.calibrateWeight(target);
         }
     }
 
@@ -158,17 +135,17 @@ public final class QuantizationModifier extends Modifier {
         return true;
     }
 
-    /** The quantized modules in model order, with their schemes and qparams. */
+    @Override
     public List<QuantizedModule> quantizedModules() {
         return Collections.unmodifiableList(modules);
     }
 
-    /** The schemes in config-group order. */
+    @Override
     public List<QuantizationScheme> configGroups() {
         return schemes;
     }
 
-    /** Linear modules the targets matched but {@code ignore} excluded (the checkpoint's {@code ignore} list). */
+    @Override
     public List<String> ignoredModules() {
         return Collections.unmodifiableList(ignored);
     }

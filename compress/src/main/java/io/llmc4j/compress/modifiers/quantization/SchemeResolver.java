@@ -11,11 +11,11 @@ import java.util.Map;
  * Turns {@link QuantizationModifierArgs} into the ordered list of schemes (config groups), as LLM
  * Compressor's {@code QuantizationMixin.resolve_quantization_config} does. Stateless.
  */
-final class SchemeResolver {
+public final class SchemeResolver {
     private SchemeResolver() {
     }
 
-    static List<QuantizationScheme> resolve(QuantizationModifierArgs args) {
+    public static List<QuantizationScheme> resolve(QuantizationModifierArgs args) {
         if (args.kvCacheScheme() != null)
             throw new QuantizationConfigException("kv_cache_scheme", "KV-cache quantization is not supported by llmc4j yet; remove kv_cache_scheme");
         boolean hasScheme = args.scheme() != null, hasGroups = args.configGroups() != null && !args.configGroups().isEmpty();

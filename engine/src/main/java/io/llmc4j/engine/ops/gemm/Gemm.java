@@ -102,6 +102,21 @@ public final class Gemm {
         return c;
     }
 
+    /**
+     * {@code C += A·B} on heap matrices: a {@code [M, K]}, b {@code [K, N]} (any strides), C row i
+     * starting at {@code c[cAt + i·ldc]}. C must not overlap A or B. The same packed kernels as
+     * {@link #matmul}, so the result does not depend on the thread count.
+     */
+    public static void multiplyAdd(FloatMatrix a, FloatMatrix b, float[] c, int cAt, int ldc, Parallel parallel) {
+        if (a.cols() != b.rows()) throw new IllegalArgumentException("GEMM inner sizes differ: A is " + a.rows() + "x" + a.cols() + ", B is " + b.rows() + "x" + b.cols());
+        if (a.rows() == 0 || b.cols() == 0 || a.cols() == 0) return;
+        if (ldc < b.cols() || cAt < 0 || (long) cAt + (long) (a.rows() - 1) * ldc + b.cols() > c.length)
+            throw new IllegalArgumentException("C of " + a.rows() + "x" + b.cols() + " (ldc " + ldc + ") at " + cAt + " leaves an array of " + c.length);
+        MatrixOperand left = a.operand(), right = b.operand();
+        if (RowDotGemm.accepts(left, right)) RowDotGemm.multiply(left, right, c, cAt, ldc, parallel);
+        else GemmDriver.multiply(left, right, c, cAt, ldc, parallel);
+    }
+
     /** {@code C += A·B} into F32 rows of {@code ldc} elements at byte {@code cAt} of {@code c}. */
     static void multiply(MatrixOperand a, MatrixOperand b, MemorySegment c, long cAt, long ldc, Parallel parallel) {
         // The kernels accumulate into a float[]: C itself when it is one (heap F32), else staged
