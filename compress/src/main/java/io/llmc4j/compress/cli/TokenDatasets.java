@@ -70,10 +70,12 @@ final class TokenDatasets {
         return new CalibrationDataset(all.sequences().subList(offset, end));
     }
 
+    /** A .jsonl file whose first non-blank line names input_ids (read as bytes: the token-id reader reports bad UTF-8 itself). */
     private static boolean isTokenIdsJsonl(Path file) throws IOException {
         if (!Files.isRegularFile(file) || !file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl")) return false;
-        try (var lines = Files.lines(file)) {
-            return lines.filter(l -> !l.isBlank()).findFirst().map(l -> l.contains("\"input_ids\"")).orElse(true);
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), java.nio.charset.StandardCharsets.ISO_8859_1))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) if (!line.isBlank()) return line.contains("\"input_ids\"");
+            return true;
         }
     }
 

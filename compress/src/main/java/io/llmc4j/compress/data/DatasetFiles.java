@@ -187,7 +187,9 @@ public final class DatasetFiles {
         try (Stream<Path> list = Files.list(directory)) {
             files = list.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")).sorted().toList();
         }
-        if (files.isEmpty()) throw new DatasetFormatException(directory, 0, "expected .txt files in the directory (one sample each), found none");
+        if (files.isEmpty())
+            throw new IllegalArgumentException(directory + ": is a directory; expected a JSON Lines file (or .json, .csv, .txt), "
+                    + "or a directory of .txt files (one sample each), but it holds no .txt file");
         List<DatasetRecord> out = new ArrayList<>();
         for (Path f : files)
             out.add(new DatasetRecord(f, 1, JsonNodeFactory.instance.objectNode().put("text", Files.readString(f, StandardCharsets.UTF_8))));
