@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
         int calibration = Math.min(calibrationSamples, Math.max(1, total / 2));
         int evaluation = Math.min(evalSamples, total - calibration);
         List<String> args = new ArrayList<>(List.of("oneshot", "--model", modelDir.toString(), "--dataset", dataset.toString(),
-                "--scheme", scheme, "--num-samples", String.valueOf(calibration), "--max-seq-len", String.valueOf(maxSeqLength),
+                "--scheme", scheme, "--num-samples", String.valueOf(calibration), "--no-shuffle", "--max-seq-len", String.valueOf(maxSeqLength),
                 "--output", output, "--overwrite", "--kernels", kernels.kernels));
         int code = spec.commandLine().getParent().execute(args.toArray(String[]::new));
         if (code != 0) return code;

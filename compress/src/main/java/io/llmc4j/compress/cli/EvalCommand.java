@@ -34,10 +34,14 @@ final class EvalCommand implements Callable<Integer> {
                     + "else a synthetic tiny model generated once into the cache (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--dataset", paramLabel = "FILE.jsonl", defaultValue = DefaultResources.DEFAULT,
-            description = "Token ids, one {\"input_ids\": [...]} per line (optional \"attention_mask\"), or 'default': "
-                    + "shared/data/stories260K-samples.jsonl, else ids sampled from the synthetic tiny model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dataset", paramLabel = "FILE|DIR", defaultValue = DefaultResources.DEFAULT,
+            description = "Token ids, one {\"input_ids\": [...]} per line (optional \"attention_mask\"); text or conversations in .jsonl, .json, "
+                    + ".csv, .txt or a directory of .txt files (tokenized with the model's tokenizer.json and chat_template, as oneshot reads them); "
+                    + "or 'default': shared/data/stories260K-samples.jsonl, else ids sampled from the synthetic tiny model (default: ${DEFAULT-VALUE}).")
     String dataset;
+
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--reference", paramLabel = "DIR",
             description = "Reference model (e.g. the uncompressed original) for the KL divergence; same vocabulary.")
@@ -81,10 +85,10 @@ final class EvalCommand implements Callable<Integer> {
             if (referenceModel != null && referenceModel.config().vocabSize() != loaded.config().vocabSize())
                 throw new IllegalArgumentException("--reference " + referenceDir + " has vocab_size " + referenceModel.config().vocabSize()
                         + " but --model " + modelDir + " has " + loaded.config().vocabSize() + "; KL needs the same vocabulary");
-            CalibrationDataset data = referenceModel == null
-                    ? TokenDatasets.read(datasetFile, maxSeqLength, offset, numSamples, loaded.config())
-                    : TokenDatasets.read(datasetFile, maxSeqLength, offset, numSamples, loaded.config(), referenceModel.config());
-            EvalResult result = new Evaluator(batchSize, 0).evaluate(loaded.model(), referenceModel == null ? null : referenceModel.model(), data);
+            CalibrationDataset samples = referenceModel == null
+                    ? TokenDatasets.readSamples(datasetFile, modelDir, data, maxSeqLength, offset, numSamples, null, loaded.config())
+                    : TokenDatasets.readSamples(datasetFile, modelDir, data, maxSeqLength, offset, numSamples, null, loaded.config(), referenceModel.config());
+            EvalResult result = new Evaluator(batchSize, 0).evaluate(loaded.model(), referenceModel == null ? null : referenceModel.model(), samples);
             if (json) out.println(toJson(result));
             else printTable(out, modelDir, referenceDir, datasetFile, result);
         }

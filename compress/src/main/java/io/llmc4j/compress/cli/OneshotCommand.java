@@ -75,12 +75,23 @@ final class OneshotCommand implements Callable<Integer> {
             description = "With --scheme: modules left alone (default: ${DEFAULT-VALUE}).")
     List<String> ignore;
 
-    @Option(names = "--dataset", paramLabel = "FILE.jsonl", defaultValue = DefaultResources.DEFAULT,
-            description = "Calibration token ids ({\"input_ids\": [...]} per line), 'default', or 'none' for data-free (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dataset", paramLabel = "FILE|DIR", defaultValue = DefaultResources.DEFAULT,
+            description = "Calibration data: .jsonl, .json, .csv or .txt (one sample per line), a directory of .txt files (one sample each), "
+                    + "'default', or 'none' for data-free (default: ${DEFAULT-VALUE}). Columns input_ids, messages, conversations or text are detected.")
     String dataset;
 
-    @Option(names = "--num-samples", paramLabel = "N", converter = OptionValues.Positive.class, defaultValue = "64", description = "Calibration sequences (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--num-samples", paramLabel = "N", converter = OptionValues.Positive.class, defaultValue = "512",
+            description = "Calibration sequences, LLM Compressor's num_calibration_samples (default: ${DEFAULT-VALUE}).")
     int numSamples;
+
+    @Option(names = "--no-shuffle", description = "Take the first samples in file order instead of a seeded shuffle (shuffle_calibration_samples=False).")
+    boolean noShuffle;
+
+    @Option(names = "--shuffle-seed", paramLabel = "S", defaultValue = "42", description = "Seed of the calibration shuffle (default: ${DEFAULT-VALUE}).")
+    long shuffleSeed;
 
     @Option(names = "--offset", paramLabel = "K", converter = OptionValues.NonNegative.class, defaultValue = "0", description = "Skip the first K sequences (default: ${DEFAULT-VALUE}).")
     int offset;
@@ -185,8 +196,9 @@ final class OneshotCommand implements Callable<Integer> {
 
     private List<Map<String, Tensor>> batches(Path datasetFile, Path modelDir) throws Exception {
         if (datasetFile == null) return List.of();
-        CalibrationDataset data = TokenDatasets.read(datasetFile, maxSeqLength, offset, numSamples, LoadedModel.readConfig(modelDir));
-        return data.batches(batchSize, 0).stream().<Map<String, Tensor>>map(Batch::asModelInputs).toList();
+        CalibrationDataset samples = TokenDatasets.readSamples(datasetFile, modelDir, data, maxSeqLength, offset, numSamples,
+                noShuffle ? null : shuffleSeed, LoadedModel.readConfig(modelDir));
+        return samples.batches(batchSize, 0).stream().<Map<String, Tensor>>map(Batch::asModelInputs).toList();
     }
 
     private IntermediatesCache.Options cache(Path outputDir) {

@@ -110,10 +110,10 @@ public final class ModelFreeQuantizer {
             progress.line(String.format(Locale.ROOT, "Quantizing %d tensors in %d shard(s) with %d worker(s)", plan.size(), shards.size(), options.workers()));
             Path temporary = OutputDirectory.createTemporary(target);
             try {
-                Result result = write(source, shards, plan, config, modelConfig, temporary, workers, progress);
+                Written written = write(source, shards, plan, config, modelConfig, temporary, workers, progress);
                 checkPaths(source, output, options.overwrite());   // again: links or mounts may have changed meanwhile
                 OutputDirectory.commit(temporary, target);
-                return new Result(target, config.format(), result.quantizedTensors(), result.files(), (System.nanoTime() - start) / 1e9);
+                return new Result(target, config.format(), written.quantizedTensors(), written.files(), (System.nanoTime() - start) / 1e9);
             } catch (IOException e) {
                 FormatException failure = new FormatException("cannot write the checkpoint into " + temporary + ": " + e, e);
                 OutputDirectory.discard(temporary, failure);
@@ -131,7 +131,11 @@ public final class ModelFreeQuantizer {
         }
     }
 
-    private static Result write(Path source, List<ShardTensors> shards, ModelFreePlan plan, QuantizationConfig config, ObjectNode modelConfig,
+    /** What {@link #write} put into the temporary directory. */
+    private record Written(int quantizedTensors, List<String> files) {
+    }
+
+    private static Written write(Path source, List<ShardTensors> shards, ModelFreePlan plan, QuantizationConfig config, ObjectNode modelConfig,
                                 Path temporary, ExecutorService workers, ProgressSink progress) throws Exception {
         List<String> files = new ArrayList<>();
         Set<Path> shardFiles = new HashSet<>();
@@ -175,7 +179,7 @@ public final class ModelFreeQuantizer {
             progress.line("No " + CONFIG + " in " + source + "; quantization_config is:\n" + PythonJson.dumps(config.toJson()));
         }
         files.addAll(copyOthers(source, temporary, shardFiles, progress));
-        return new Result(temporary, config.format(), quantized, files, 0);
+        return new Written(quantized, files);
     }
 
     /** Copies every file of {@code source} except the shards, the index and config.json; returns their relative names. */
