@@ -27,6 +27,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * GPTQ quantization of Linear layers (LLM Compressor's {@code GPTQModifier}):
@@ -189,6 +190,12 @@ public final class GPTQModifier extends Modifier implements QuantizingModifier {
     /** Per module (model order): GPTQ's loss, qparams and g_idx, once quantized. */
     public Map<String, GptqResult> results() {
         return Collections.unmodifiableMap(results);
+    }
+
+    @Override
+    public OptionalDouble originalWeightError(String module) {
+        GptqResult result = results.get(module);
+        return result == null ? OptionalDouble.empty() : OptionalDouble.of(result.relativeWeightError());
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class Gptq {
             throw new IllegalArgumentException("Hessian of " + hessian.length + " floats does not fit a weight with " + cols + " columns");
         if (blockSize < 1) throw new IllegalArgumentException("block_size must be positive, got " + blockSize);
         QuantizationStrategy strategy = args.strategy();
-        float[] w = TensorValues.read(weight);
+        float[] original = TensorValues.read(weight), w = original.clone();
         float[] h = hessian.clone();
         QParams qparams = observer.apply(weight);
         ActivationOrdering actorder = args.actorder();
@@ -87,14 +87,18 @@ public final class Gptq {
         if (perm != null) {
             w = unpermuteColumns(w, rows, cols, perm);
             if (actorder == ActivationOrdering.GROUP) {
-                float[] original = new float[cols];
-                for (int j = 0; j < cols; j++) original[perm[j]] = groups[j];
-                gIdx = TensorValues.write(original, DType.I32, cols);
+                float[] byColumn = new float[cols];
+                for (int j = 0; j < cols; j++) byColumn[perm[j]] = groups[j];
+                gIdx = TensorValues.write(byColumn, DType.I32, cols);
             }
         }
         DType dtype = weight.dtype();
-        QParams stored = new QParams(cast(qparams.scale(), dtype), qparams.zeroPoint(), qparams.globalScale() == null ? null : cast(qparams.globalScale(), dtype));
-        return new GptqResult(TensorValues.write(w, dtype, rows, cols), stored, gIdx, loss, inverted);
+        // As the library stores them: the scale in the weight's dtype; the global scale rounded through
+        // the weight's dtype (quantize_weight casts it) into its own F32 parameter.
+        Tensor global = qparams.globalScale() == null ? null : cast(cast(qparams.globalScale(), dtype), qparams.globalScale().dtype());
+        QParams stored = new QParams(cast(qparams.scale(), dtype), qparams.zeroPoint(), global);
+        Tensor result = TensorValues.write(w, dtype, rows, cols);
+        return new GptqResult(result, stored, gIdx, loss, inverted, relativeError(original, TensorValues.read(result)));
     }
 
     /** The column loop over all rows: W becomes its quantized values; returns the loss. */
@@ -185,6 +189,16 @@ public final class Gptq {
         float[] eye = new float[n * n];
         for (int i = 0; i < n; i++) eye[i * n + i] = 1f;
         return eye;
+    }
+
+    private static double relativeError(float[] original, float[] quantized) {
+        double difference = 0, norm = 0;
+        for (int i = 0; i < original.length; i++) {
+            double d = (double) original[i] - quantized[i];
+            difference += d * d;
+            norm += (double) original[i] * original[i];
+        }
+        return norm == 0 ? 0 : Math.sqrt(difference / norm);
     }
 
     private static Tensor cast(Tensor t, DType dtype) {
