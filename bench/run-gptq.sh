@@ -6,14 +6,5 @@
 # without it the bench reports llmc4j only.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if ! ldconfig -p 2>/dev/null | grep -q 'libopenblas.so.0'; then
-  if command -v apt-get >/dev/null 2>&1; then
-    echo "run-gptq: installing libopenblas0-pthread" >&2
-    (apt-get install -y libopenblas0-pthread >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y libopenblas0-pthread >/dev/null 2>&1; }) \
-      || echo "run-gptq: could not install libopenblas0-pthread; reporting llmc4j only" >&2
-  else
-    echo "run-gptq: OpenBLAS is not installed and apt-get is unavailable; reporting llmc4j only" >&2
-  fi
-fi
-export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-2}"
+source "$here/bench/openblas.sh" run-gptq
 exec "$here/bench/bench-java.sh" 8g io.llmc4j.bench.GptqBench "$@"

@@ -5,6 +5,7 @@ import io.llmc4j.compress.quantization.QParams;
 import io.llmc4j.compress.quantization.QuantizationArgs;
 import io.llmc4j.compress.quantization.QuantizationStrategy;
 import io.llmc4j.compress.quantization.TensorValues;
+import io.llmc4j.compress.quantization.WeightError;
 import io.llmc4j.engine.ops.Parallel;
 import io.llmc4j.engine.ops.gemm.FloatMatrix;
 import io.llmc4j.engine.ops.gemm.Gemm;
@@ -98,7 +99,7 @@ public final class Gptq {
         Tensor global = qparams.globalScale() == null ? null : cast(cast(qparams.globalScale(), dtype), qparams.globalScale().dtype());
         QParams stored = new QParams(cast(qparams.scale(), dtype), qparams.zeroPoint(), global);
         Tensor result = TensorValues.write(w, dtype, rows, cols);
-        return new GptqResult(result, stored, gIdx, loss, inverted, relativeError(original, TensorValues.read(result)));
+        return new GptqResult(result, stored, gIdx, loss, inverted, WeightError.relative(original, TensorValues.read(result)));
     }
 
     /** The column loop over all rows: W becomes its quantized values; returns the loss. */
@@ -189,16 +190,6 @@ public final class Gptq {
         float[] eye = new float[n * n];
         for (int i = 0; i < n; i++) eye[i * n + i] = 1f;
         return eye;
-    }
-
-    private static double relativeError(float[] original, float[] quantized) {
-        double difference = 0, norm = 0;
-        for (int i = 0; i < original.length; i++) {
-            double d = (double) original[i] - quantized[i];
-            difference += d * d;
-            norm += (double) original[i] * original[i];
-        }
-        return norm == 0 ? 0 : Math.sqrt(difference / norm);
     }
 
     private static Tensor cast(Tensor t, DType dtype) {
