@@ -27,19 +27,19 @@ import picocli.CommandLine.Spec;
         description = {"Compress the built-in default model (shared stories260K, else a synthetic tiny model) with a preset scheme, "
                 + "write the compressed-tensors checkpoint, load it back and compare it with the original: perplexity and KL on held-out data."})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--scheme", paramLabel = "NAME", defaultValue = "W8A8", description = "Preset scheme (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scheme", paramLabel = "NAME", converter = OptionValues.Scheme.class, defaultValue = "W8A8", description = "Preset scheme (default: ${DEFAULT-VALUE}).")
     String scheme;
 
     @Option(names = "--output", paramLabel = "DIR", defaultValue = "out/demo-W8A8", description = "Checkpoint directory, replaced if present (default: ${DEFAULT-VALUE}).")
     String output;
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "32", description = "Calibration sequences from the start of the dataset (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--calibration-samples", paramLabel = "N", converter = OptionValues.Positive.class, defaultValue = "32", description = "Calibration sequences from the start of the dataset (default: ${DEFAULT-VALUE}).")
     int calibrationSamples;
 
-    @Option(names = "--eval-samples", paramLabel = "N", defaultValue = "16", description = "Held-out sequences from the end of the dataset (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-samples", paramLabel = "N", converter = OptionValues.Positive.class, defaultValue = "16", description = "Held-out sequences from the end of the dataset (default: ${DEFAULT-VALUE}).")
     int evalSamples;
 
-    @Option(names = "--max-seq-len", paramLabel = "L", defaultValue = "128", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-seq-len", paramLabel = "L", converter = OptionValues.Positive.class, defaultValue = "128", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
     int maxSeqLength;
 
     @Mixin

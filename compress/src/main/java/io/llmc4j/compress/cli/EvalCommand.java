@@ -43,17 +43,17 @@ final class EvalCommand implements Callable<Integer> {
             description = "Reference model (e.g. the uncompressed original) for the KL divergence; same vocabulary.")
     String reference;
 
-    @Option(names = "--num-samples", paramLabel = "N", description = "Evaluate at most N sequences (default: all from --offset on).")
+    @Option(names = "--num-samples", paramLabel = "N", converter = OptionValues.Positive.class, description = "Evaluate at most N sequences (default: all from --offset on).")
     Integer numSamples;
 
-    @Option(names = "--offset", paramLabel = "K", defaultValue = "0", description = "Skip the first K sequences (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--offset", paramLabel = "K", converter = OptionValues.NonNegative.class, defaultValue = "0", description = "Skip the first K sequences (default: ${DEFAULT-VALUE}).")
     int offset;
 
-    @Option(names = "--max-seq-len", paramLabel = "L", description = "Truncate sequences to their first L tokens (default: no truncation; "
+    @Option(names = "--max-seq-len", paramLabel = "L", converter = OptionValues.Positive.class, description = "Truncate sequences to their first L tokens (default: no truncation; "
             + "a sequence longer than the model's max_position_embeddings is an error).")
     Integer maxSeqLength;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "4", description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "B", converter = OptionValues.Positive.class, defaultValue = "4", description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--json", description = "Print exactly one JSON object: {\"perplexity\": P, \"kl\": K or null, \"tokens\": T, \"sequences\": S}.")
@@ -72,7 +72,6 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         DefaultResources defaults = new DefaultResources(root.environment(), spec.commandLine().getErr());
-        if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
         Ops ops = kernels.ops();
         Path modelDir = defaults.model(model);
         Path datasetFile = defaults.dataset(dataset, ops);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -39,10 +40,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt text, encoded with the model's tokenizer.json (instead of --prompt-ids).")
     String prompt;
 
-    @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "32", description = "At most N new tokens (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-new-tokens", paramLabel = "N", converter = OptionValues.NonNegative.class, defaultValue = "32", description = "At most N new tokens (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0",
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0", converter = OptionValues.NonNegativeNumber.class,
             description = "0 for greedy decoding, else sample from softmax(logits / T) (default: ${DEFAULT-VALUE}).")
     double temperature;
 
@@ -63,10 +64,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxNewTokens < 0) throw new IllegalArgumentException("--max-new-tokens must be non-negative, got " + maxNewTokens);
-        if (!(temperature >= 0) || Double.isInfinite(temperature))
-            throw new IllegalArgumentException("--temperature must be 0 (greedy) or a positive number, got " + temperature);
-        if (promptIds != null && prompt != null) throw new IllegalArgumentException("give either --prompt-ids or --prompt, not both");
+        if (promptIds != null && prompt != null) throw new ParameterException(spec.commandLine(), "give either --prompt-ids or --prompt, not both");
         PrintWriter out = spec.commandLine().getOut();
         Path modelDir = new DefaultResources(root.environment(), spec.commandLine().getErr()).model(model);
         try (LoadedModel loaded = ModelLoaders.open(modelDir, kernels.ops())) {

@@ -1,10 +1,14 @@
 package io.llmc4j.compress.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmc4j.engine.io.TextFiles;
 import io.llmc4j.engine.io.safetensors.SafetensorsCheckpoint;
 import io.llmc4j.engine.io.safetensors.TensorInfo;
 import io.llmc4j.engine.tensor.DType;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +35,7 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path configFile = model.resolve("config.json");
         if (!Files.isRegularFile(configFile)) throw new IllegalArgumentException(configFile + ": not found (a model directory needs config.json)");
-        JsonNode config = new ObjectMapper().readTree(configFile.toFile());
+        JsonNode config = readConfig(configFile);
         out.printf("model:        %s%n", model.toAbsolutePath().normalize());
         out.printf("architecture: %s (model_type %s)%n", config.path("architectures").path(0).asText("?"), config.path("model_type").asText("?"));
         out.printf("layers:       %s, hidden %s, intermediate %s, heads %s (kv %s), vocab %s%n",
@@ -61,5 +65,20 @@ final class InspectCommand implements Callable<Integer> {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(quantization));
         }
         return 0;
+    }
+
+    /** config.json as a tree, whatever its model type; errors name the file (and line and column). */
+    private static JsonNode readConfig(Path configFile) throws IOException {
+        JsonNode config;
+        try {
+            config = new ObjectMapper().readTree(TextFiles.readUtf8(configFile, "config.json"));
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new IllegalArgumentException(configFile + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+                    + ": is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (!(config instanceof ObjectNode))
+            throw new IllegalArgumentException(configFile + ": expected a JSON object, found " + (config == null ? "nothing" : config.getNodeType()));
+        return config;
     }
 }

@@ -4,18 +4,21 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The {@code llmc} command line. Exit codes: 0 success, 1 failure while running, 2 bad usage
- * (picocli's), 3 bad input (a file, key or value that is wrong; the message names it).
+ * (an unknown or missing option, or a value wrong on its own: {@link OptionValues}), 3 bad input (a file, key or value that is wrong; the message names it).
  *
  * <p>Commands write results to standard output and notes (which default was used) and errors to
  * standard error, so {@code --json} output can be piped.
  */
 @Command(name = "llmc", mixinStandardHelpOptions = true, version = "llmc4j 0.1.0",
         description = "LLM Compressor for the JVM: compress Hugging Face models into compressed-tensors checkpoints, run and check them.",
-        subcommands = {InspectCommand.class, EvalCommand.class, LogitsCommand.class, GenerateCommand.class, SynthCommand.class, OneshotCommand.class, DemoCommand.class, TraceCommand.class})
+        subcommands = {InspectCommand.class, EvalCommand.class, LogitsCommand.class, GenerateCommand.class, SynthCommand.class, OneshotCommand.class, QuantizeFilesCommand.class, DemoCommand.class, TraceCommand.class})
 public final class Llmc {
+    /** Exit code for bad usage: an unknown or missing option, or an option value that is wrong on its own. */
+    public static final int EXIT_USAGE = 2;
     /** Exit code for input that is wrong (missing file, bad key, corrupt data). */
     public static final int EXIT_BAD_INPUT = 3;
 
@@ -49,7 +52,9 @@ public final class Llmc {
         CommandLine cli = new CommandLine(new Llmc(environment));
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler((exception, args2) -> usageError(exception));
         cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+            if (exception instanceof ParameterException usage) return usageError(usage);
             commandLine.getErr().println("llmc " + commandLine.getCommandName() + ": " + CliErrors.describe(exception));
             return CliErrors.isBadInput(exception) ? EXIT_BAD_INPUT : 1;
         });
@@ -59,5 +64,17 @@ public final class Llmc {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * Bad usage: the message (which names the option) and where to read more, on two lines; exit
+     * {@link #EXIT_USAGE}. Picocli's full usage text is left to {@code --help}.
+     */
+    private static int usageError(ParameterException exception) {
+        CommandLine command = exception.getCommandLine();
+        String name = command.getCommandSpec().qualifiedName(" ");
+        command.getErr().println(name + ": " + exception.getMessage());
+        command.getErr().println("Try '" + name + " --help' for more information.");
+        return EXIT_USAGE;
     }
 }

@@ -4,6 +4,7 @@ import io.llmc4j.compress.data.Batch;
 import io.llmc4j.compress.data.CalibrationDataset;
 import io.llmc4j.compress.data.TokenSequence;
 import io.llmc4j.compress.eval.ModelLoaders;
+import io.llmc4j.engine.io.InputOutputOverlap;
 import io.llmc4j.engine.io.npy.NpyWriter;
 import io.llmc4j.engine.models.LoadedModel;
 import io.llmc4j.engine.ops.Ops;
@@ -11,6 +12,7 @@ import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,13 +42,13 @@ final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.npy", required = true, description = "Output file; its directory must exist.")
     String output;
 
-    @Option(names = "--max-seq-len", paramLabel = "L", description = "Truncate every sequence to its first L tokens.")
+    @Option(names = "--max-seq-len", paramLabel = "L", converter = OptionValues.Positive.class, description = "Truncate every sequence to its first L tokens.")
     Integer maxSeqLength;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N sequences (default: all).")
+    @Option(names = "--limit", paramLabel = "N", converter = OptionValues.Positive.class, description = "Use only the first N sequences (default: all).")
     Integer limit;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "4", description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "B", converter = OptionValues.Positive.class, defaultValue = "4", description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin
@@ -60,7 +62,6 @@ final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
         CliEnvironment environment = root.environment();
         Path out = environment.resolve(output);
         Path directory = out.getParent();
@@ -70,6 +71,8 @@ final class LogitsCommand implements Callable<Integer> {
         Ops ops = kernels.ops();
         Path modelDir = new DefaultResources(environment, spec.commandLine().getErr()).model(model);
         Path tokenFile = environment.resolve(tokens);
+        InputOutputOverlap.requireApart(out, "--out", false, List.of(new InputOutputOverlap.Input("--model directory", modelDir),
+                new InputOutputOverlap.Input("--tokens", tokenFile)));
         try (LoadedModel loaded = ModelLoaders.open(modelDir, ops)) {
             CalibrationDataset data = TokenDatasets.read(tokenFile, maxSeqLength, 0, limit, loaded.config());
             int length = equalLength(data);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmc4j.compress.data.Batch;
 import io.llmc4j.compress.data.CalibrationDataset;
+import io.llmc4j.compress.format.CompressedCheckpointWriter;
 import io.llmc4j.compress.format.WriteOptions;
 import io.llmc4j.compress.modifiers.StandardModifiers;
 import io.llmc4j.compress.modifiers.quantization.QuantizationModifier;
@@ -19,14 +20,17 @@ import io.llmc4j.compress.recipe.Recipe;
 import io.llmc4j.compress.recipe.RecipeModifier;
 import io.llmc4j.compress.recipe.RecipeParser;
 import io.llmc4j.compress.recipe.RecipeWriter;
+import io.llmc4j.engine.io.InputOutputOverlap;
 import io.llmc4j.engine.io.TemporaryFiles;
 import io.llmc4j.engine.models.LoadedModel;
 import io.llmc4j.engine.ops.Ops;
 import io.llmc4j.engine.tensor.Tensor;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,7 +63,7 @@ final class OneshotCommand implements Callable<Integer> {
         @Option(names = "--recipe", paramLabel = "FILE", description = "Recipe file (.yaml, .yml or .json).")
         Path recipe;
 
-        @Option(names = "--scheme", paramLabel = "NAME", description = "Preset scheme for a QuantizationModifier: W4A16, W4A16_ASYM, W8A16, W8A8, FP8, FP8_DYNAMIC, ...")
+        @Option(names = "--scheme", paramLabel = "NAME", converter = OptionValues.Scheme.class, description = "Preset scheme for a QuantizationModifier: W4A16, W4A16_ASYM, W8A16, W8A8, FP8, FP8_DYNAMIC, ...")
         String scheme;
     }
 
@@ -75,32 +79,37 @@ final class OneshotCommand implements Callable<Integer> {
             description = "Calibration token ids ({\"input_ids\": [...]} per line), 'default', or 'none' for data-free (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--num-samples", paramLabel = "N", defaultValue = "64", description = "Calibration sequences (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--num-samples", paramLabel = "N", converter = OptionValues.Positive.class, defaultValue = "64", description = "Calibration sequences (default: ${DEFAULT-VALUE}).")
     int numSamples;
 
-    @Option(names = "--offset", paramLabel = "K", defaultValue = "0", description = "Skip the first K sequences (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--offset", paramLabel = "K", converter = OptionValues.NonNegative.class, defaultValue = "0", description = "Skip the first K sequences (default: ${DEFAULT-VALUE}).")
     int offset;
 
-    @Option(names = "--max-seq-len", paramLabel = "L", description = "Truncate calibration sequences to L tokens.")
+    @Option(names = "--max-seq-len", paramLabel = "L", converter = OptionValues.Positive.class, description = "Truncate calibration sequences to L tokens.")
     Integer maxSeqLength;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "1", description = "Sequences per calibration batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "B", converter = OptionValues.Positive.class, defaultValue = "1", description = "Sequences per calibration batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--pipeline", paramLabel = "KIND", defaultValue = "auto",
-            description = "auto, sequential, basic or datafree (default: ${DEFAULT-VALUE}: sequential with data, datafree without).")
-    String pipeline;
+    @Option(names = "--pipeline", paramLabel = "KIND", defaultValue = "auto", converter = OptionValues.Pipeline.class,
+            description = "auto, sequential, basic or datafree (default: ${DEFAULT-VALUE}: sequential when the recipe needs calibration data, such as static activation scales, else datafree).")
+    PipelineKind pipeline;
 
     @Option(names = "--sequential-targets", paramLabel = "PATTERN", split = ",",
             description = "Where the sequential pipeline cuts the model (default: inferred, e.g. LlamaDecoderLayer).")
     List<String> sequentialTargets;
 
-    @Option(names = "--targets-per-subgraph", paramLabel = "N", defaultValue = "1", description = "Sequential targets per subgraph (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--targets-per-subgraph", paramLabel = "N", converter = OptionValues.Positive.class, defaultValue = "1", description = "Sequential targets per subgraph (default: ${DEFAULT-VALUE}).")
     int targetsPerSubgraph;
 
-    @Option(names = "--offload", paramLabel = "WHERE", defaultValue = "none",
+    @Option(names = "--moe-calibrate-all-experts", paramLabel = "BOOL", arity = "1", defaultValue = "true",
+            description = "During calibration run every expert of a mixture-of-experts block on every token; the block's output "
+                    + "stays the routed one (default: ${DEFAULT-VALUE}).")
+    boolean moeCalibrateAllExperts;
+
+    @Option(names = "--offload", paramLabel = "WHERE", defaultValue = "none", converter = OptionValues.OffloadChoice.class,
             description = "Where activations wait between subgraphs: none (heap), off-heap, or disk (memory-mapped temporary files) (default: ${DEFAULT-VALUE}).")
-    String offload;
+    OptionValues.Offload offload;
 
     @Option(names = "--output", paramLabel = "DIR", required = true, description = "Directory of the compressed checkpoint.")
     Path output;
@@ -130,16 +139,17 @@ final class OneshotCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DefaultResources defaults = new DefaultResources(root.environment(), err);
         Path outputDir = root.environment().resolve(output.toString());
-        if (Files.isDirectory(outputDir) && !overwrite && !isEmpty(outputDir))
-            throw new IllegalArgumentException(outputDir + ": output directory exists and is not empty; choose another or pass --overwrite");
-        if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
         Ops ops = kernels.ops();
         Path modelDir = defaults.model(model);
+        Path recipeFile = recipeChoice.recipe == null ? null : root.environment().resolve(recipeChoice.recipe.toString());
+        Path datasetFile = "none".equals(dataset) ? null : defaults.dataset(dataset, ops);
+        checkOutputs(outputDir, modelDir, recipeFile, datasetFile);
         ModifierRegistry registry = StandardModifiers.registry();
-        Recipe recipe = recipe(registry);
+        Recipe recipe = recipe(registry, recipeFile);
         String recipeYaml = new RecipeWriter(registry).toYaml(recipe);
-        List<Map<String, Tensor>> batches = batches(defaults, modelDir, ops);
-        Oneshot.Options options = new Oneshot.Options(PipelineKind.parse(pipeline), sequentialTargets, List.of(), targetsPerSubgraph, cache(outputDir));
+        List<Map<String, Tensor>> batches = batches(datasetFile, modelDir);
+        Oneshot.Options options = new Oneshot.Options(pipeline, sequentialTargets, List.of(), targetsPerSubgraph, cache(outputDir))
+                .withMoeCalibrateAllExperts(moeCalibrateAllExperts);
         OneshotJob.Result result = OneshotJob.run(modelDir, ops, recipe, recipeYaml, batches, options, outputDir,
                 new WriteOptions(maxShardBytes, overwrite), new StderrProgress(err));
         ObjectNode report = report(modelDir, batches.size(), result);
@@ -150,25 +160,40 @@ final class OneshotCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Recipe recipe(ModifierRegistry registry) throws Exception {
-        if (recipeChoice.recipe != null) return new RecipeParser(registry).parse(root.environment().resolve(recipeChoice.recipe.toString()));
+    /**
+     * Refuses, before anything is loaded, an output directory or report file that is, lies inside or
+     * contains an input on disk (symbolic links and mounts resolved), and an output the checkpoint
+     * writer would refuse.
+     */
+    private void checkOutputs(Path outputDir, Path modelDir, Path recipeFile, Path datasetFile) throws IOException {
+        List<InputOutputOverlap.Input> inputs = new ArrayList<>();
+        inputs.add(new InputOutputOverlap.Input("--model directory", modelDir));
+        if (recipeFile != null) inputs.add(new InputOutputOverlap.Input("--recipe", recipeFile));
+        if (datasetFile != null) inputs.add(new InputOutputOverlap.Input("--dataset", datasetFile));
+        InputOutputOverlap.requireApart(outputDir, "--output", overwrite, inputs);
+        InputOutputOverlap.requireApart(reportFile(outputDir), "run report", false, inputs);
+        if (Files.isDirectory(outputDir) && !overwrite && !isEmpty(outputDir))
+            throw new IllegalArgumentException(outputDir + ": output directory exists and is not empty; choose another or pass --overwrite");
+        CompressedCheckpointWriter.checkOutput(modelDir, outputDir, new WriteOptions(maxShardBytes, overwrite));
+    }
+
+    private Recipe recipe(ModifierRegistry registry, Path recipeFile) throws Exception {
+        if (recipeFile != null) return new RecipeParser(registry).parse(recipeFile);
         var type = registry.get(QuantizationModifier.NAME, QuantizationModifierArgs.class);
         return Recipe.of(RecipeModifier.of(type, QuantizationModifierArgs.preset(recipeChoice.scheme, targets, ignore)));
     }
 
-    private List<Map<String, Tensor>> batches(DefaultResources defaults, Path modelDir, Ops ops) throws Exception {
-        if ("none".equals(dataset)) return List.of();
-        Path file = defaults.dataset(dataset, ops);
-        CalibrationDataset data = TokenDatasets.read(file, maxSeqLength, offset, numSamples, LoadedModel.readConfig(modelDir));
+    private List<Map<String, Tensor>> batches(Path datasetFile, Path modelDir) throws Exception {
+        if (datasetFile == null) return List.of();
+        CalibrationDataset data = TokenDatasets.read(datasetFile, maxSeqLength, offset, numSamples, LoadedModel.readConfig(modelDir));
         return data.batches(batchSize, 0).stream().<Map<String, Tensor>>map(Batch::asModelInputs).toList();
     }
 
     private IntermediatesCache.Options cache(Path outputDir) {
-        return switch (offload.toLowerCase(Locale.ROOT)) {
-            case "none" -> IntermediatesCache.Options.inMemory();
-            case "off-heap", "offheap" -> new IntermediatesCache.Options(IntermediatesCache.Offload.OFF_HEAP, null, false);
-            case "disk" -> new IntermediatesCache.Options(IntermediatesCache.Offload.DISK, outputDir.toAbsolutePath().getParent(), true);
-            default -> throw new IllegalArgumentException("--offload must be none, off-heap or disk, got '" + offload + "'");
+        return switch (offload) {
+            case NONE -> IntermediatesCache.Options.inMemory();
+            case OFF_HEAP -> new IntermediatesCache.Options(IntermediatesCache.Offload.OFF_HEAP, null, false);
+            case DISK -> new IntermediatesCache.Options(IntermediatesCache.Offload.DISK, outputDir.toAbsolutePath().getParent(), true);
         };
     }
 
@@ -191,8 +216,12 @@ final class OneshotCommand implements Callable<Integer> {
         return report;
     }
 
+    private static Path reportFile(Path outputDir) {
+        return outputDir.resolveSibling(outputDir.getFileName() + ".report.json");
+    }
+
     private static void writeReport(Path outputDir, ObjectNode report) throws Exception {
-        Path target = outputDir.resolveSibling(outputDir.getFileName() + ".report.json");
+        Path target = reportFile(outputDir);
         Path temporary = TemporaryFiles.createFileBeside(target);
         try {
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), report);
@@ -202,7 +231,7 @@ final class OneshotCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean isEmpty(Path dir) throws Exception {
+    private static boolean isEmpty(Path dir) throws IOException {
         try (var entries = Files.list(dir)) {
             return entries.findAny().isEmpty();
         }

@@ -1,5 +1,6 @@
 package io.llmc4j.compress.cli;
 
+import io.llmc4j.engine.io.InputOutputOverlap;
 import io.llmc4j.engine.models.Architecture;
 import io.llmc4j.engine.models.ModelConfig;
 import io.llmc4j.engine.models.SyntheticCheckpoint;
@@ -59,7 +60,9 @@ final class SynthCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path out = root.environment().resolve(output);
-        String source = SyntheticModels.presetNames().contains(preset) ? preset : root.environment().resolve(preset).toString();
+        boolean named = SyntheticModels.presetNames().contains(preset);
+        String source = named ? preset : root.environment().resolve(preset).toString();
+        if (!named) InputOutputOverlap.requireApart(out, "--out", false, "--preset", Path.of(source));
         ModelConfig config = SyntheticCheckpoint.resolveConfig(source);
         DType weights = DType.valueOf(dtype.name());
         SyntheticCheckpoint.write(out, config, seed, weights, maxShardBytes);

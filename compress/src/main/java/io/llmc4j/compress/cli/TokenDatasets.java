@@ -16,12 +16,10 @@ final class TokenDatasets {
     /**
      * Reads every record of {@code file} (ids checked against the vocabulary and maximum positions of
      * every model in {@code configs}, after truncation to {@code maxSeqLength} when not null), then
-     * keeps {@code count} sequences (all when null) starting at {@code offset}.
+     * keeps {@code count} sequences (all when null) starting at {@code offset}. The option values were
+     * checked where they were parsed ({@link OptionValues}): {@code offset} is at least 0, the others at least 1.
      */
     static CalibrationDataset read(Path file, Integer maxSeqLength, int offset, Integer count, ModelConfig... configs) throws IOException {
-        if (offset < 0) throw new IllegalArgumentException("--offset must be non-negative, got " + offset);
-        if (count != null && count <= 0) throw new IllegalArgumentException("the number of sequences (--num-samples, --limit) must be positive, got " + count);
-        if (maxSeqLength != null && maxSeqLength <= 0) throw new IllegalArgumentException("--max-seq-len must be positive, got " + maxSeqLength);
         DatasetOptions options = maxSeqLength == null ? DatasetOptions.defaults() : DatasetOptions.defaults().withMaxSeqLength(maxSeqLength);
         int vocab = Integer.MAX_VALUE, positions = Integer.MAX_VALUE;
         for (ModelConfig config : configs) {

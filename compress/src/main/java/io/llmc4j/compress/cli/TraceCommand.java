@@ -27,7 +27,7 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", defaultValue = DefaultResources.DEFAULT, description = "Model directory or 'default' (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--tokens", paramLabel = "T", defaultValue = "8", description = "Tokens of the sample input the trace is made with (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tokens", paramLabel = "T", converter = OptionValues.Positive.class, defaultValue = "8", description = "Tokens of the sample input the trace is made with (default: ${DEFAULT-VALUE}).")
     int tokens;
 
     @Option(names = "--sequential-targets", paramLabel = "PATTERN", split = ",", description = "Where to cut (default: inferred, e.g. LlamaDecoderLayer).")
@@ -36,7 +36,7 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--ignore", paramLabel = "PATTERN", split = ",", description = "Modules traced as single nodes whatever they contain.")
     List<String> ignore;
 
-    @Option(names = "--targets-per-subgraph", paramLabel = "N", defaultValue = "1", description = "Targets per subgraph (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--targets-per-subgraph", paramLabel = "N", converter = OptionValues.Positive.class, defaultValue = "1", description = "Targets per subgraph (default: ${DEFAULT-VALUE}).")
     int targetsPerSubgraph;
 
     @Option(names = "--graph", description = "Print the whole graph, one node per line, before the partition.")
@@ -54,7 +54,6 @@ final class TraceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (tokens <= 0) throw new IllegalArgumentException("--tokens must be positive, got " + tokens);
         Ops ops = kernels.ops();
         DefaultResources defaults = new DefaultResources(root.environment(), spec.commandLine().getErr());
         try (LoadedModel loaded = LoadedModel.open(defaults.model(model), ops)) {

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmc4j.engine.io.TextFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,8 @@ import java.nio.file.Path;
 /**
  * Reads a JSON Lines file: one JSON object per line, UTF-8. Blank lines are skipped (they still
  * count for line numbers); any other line that is not a JSON object is an error naming the file
- * and the 1-based line.
+ * and the 1-based line, as is a byte sequence that is not UTF-8 ({@link TextFiles.NotUtf8Exception})
+ * and a directory given as the file.
  */
 final class JsonlRecords {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -29,6 +32,16 @@ final class JsonlRecords {
 
     /** Visits every record of {@code file}; returns how many there were. */
     static long read(Path file, Visitor visitor) throws IOException {
+        TextFiles.requireNotDirectory(file, "a JSON Lines file of token ids");
+        try {
+            return readRecords(file, visitor);
+        } catch (CharacterCodingException e) {
+            TextFiles.requireUtf8(file);   // throws, naming the line and column
+            throw e;
+        }
+    }
+
+    private static long readRecords(Path file, Visitor visitor) throws IOException {
         long count = 0;
         long lineNumber = 0;
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -2,20 +2,26 @@ package io.llmc4j.compress.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmc4j.compress.quantization.QuantizationScheme;
+import io.llmc4j.engine.io.InputOutputOverlap;
+import io.llmc4j.engine.io.OverlappingPathsException;
 import io.llmc4j.engine.io.safetensors.SafetensorsStreamingWriter;
 import io.llmc4j.engine.models.ModelConfig;
 import io.llmc4j.engine.nn.CausalLM;
 import io.llmc4j.engine.nn.Module;
+import io.llmc4j.engine.tensor.MappedPages;
 import io.llmc4j.engine.tensor.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Saves a quantized model as a compressed-tensors checkpoint that vLLM loads (the output of
@@ -40,12 +46,14 @@ import java.util.Objects;
  * {@link SafetensorsStreamingWriter}, which writes each shard as soon as it is full and then drops its
  * tensors; so at most one shard's worth of compressed tensors (plus the module being compressed) is in
  * memory. Uncompressed parameters are written from their own memory (views of the mapped source).
+ * The resident pages of mapped source tensors are released once read: a compressed module's weight
+ * right after its compression, the others once their shard is written.
  *
  * <p>Atomicity: everything is written into a temporary directory beside {@code outputDir}, which is
  * renamed into place only when complete; an existing non-empty {@code outputDir} is refused unless
  * {@link WriteOptions#overwrite()}, and then replaced only after success. On any failure the temporary
  * directory is deleted and {@code outputDir} is as it was. Nothing is ever written into the source
- * directory (an output inside it, or containing it, is refused). Before writing, every quantized
+ * directory (an output that is it, lies inside it or contains it on disk is refused: {@link #checkOutput}). Before writing, every quantized
  * module is checked for the parameters its scheme needs. Stateless; the model must not change while
  * it is saved.
  */
@@ -83,7 +91,7 @@ public final class CompressedCheckpointWriter {
         Objects.requireNonNull(options, "options");
         Path target = outputDir.toAbsolutePath().normalize();
         Path source = sourceDir == null ? null : sourceDir.toAbsolutePath().normalize();
-        checkPaths(source, target);
+        checkOutput(sourceDir, outputDir, options);
 
         QuantizationConfig config = QuantizationConfig.of(spec);
         Map<String, Planned> plan = plan(model, modules, spec, config);
@@ -91,7 +99,6 @@ public final class CompressedCheckpointWriter {
         configTree.set(QuantizationConfig.CONFIG_KEY, config.toJson());
         String configText = PythonJson.dumps(configTree);
 
-        OutputDirectory.checkTarget(target, options.overwrite());
         Path temporary = OutputDirectory.createTemporary(target);
         List<String> files = new ArrayList<>();
         try {
@@ -111,7 +118,7 @@ public final class CompressedCheckpointWriter {
                     }
                 }
             }
-            OutputDirectory.checkTarget(target, options.overwrite());
+            checkPlacement(sourceDir, outputDir, options);   // again: links or mounts may have changed meanwhile
             OutputDirectory.commit(temporary, target);
         } catch (IOException e) {
             FormatException failure = new FormatException("cannot write the checkpoint into " + temporary + ": " + e, e);
@@ -128,15 +135,33 @@ public final class CompressedCheckpointWriter {
     private record Planned(QuantizedModuleRef ref, CompressionFormat format) {
     }
 
-    private static void checkPaths(Path source, Path target) {
+    /**
+     * Checks, before any work, that a checkpoint of {@code sourceDir}'s model may be written to
+     * {@code outputDir}: the output has a parent, is not a file, is empty unless
+     * {@link WriteOptions#overwrite()}, neither is, lies inside nor contains the source directory on
+     * disk (symbolic links, {@code ..} and bind mounts resolved: {@link InputOutputOverlap}), and a
+     * directory can be created where it goes (its nearest existing ancestor is a writable directory,
+     * tried by creating and deleting one).
+     *
+     * @param sourceDir the model directory, or null
+     * @throws FormatException naming the output (and the source) when the output is refused
+     */
+    public static void checkOutput(Path sourceDir, Path outputDir, WriteOptions options) {
+        checkPlacement(sourceDir, outputDir, options);
+        OutputDirectory.checkCreatable(outputDir.toAbsolutePath().normalize());
+    }
+
+    private static void checkPlacement(Path sourceDir, Path outputDir, WriteOptions options) {
+        Path target = outputDir.toAbsolutePath().normalize();
         if (target.getParent() == null) throw new FormatException("output directory " + target + " has no parent directory");
-        if (source == null) return;
-        if (target.startsWith(source))
-            throw new FormatException("output directory " + target + " is inside the source model directory " + source
-                    + "; the source is never written to, choose a directory outside it");
-        if (source.startsWith(target))
-            throw new FormatException("output directory " + target + " contains the source model directory " + source
-                    + "; replacing it would delete the source");
+        if (sourceDir != null) {
+            try {
+                InputOutputOverlap.requireApart(outputDir, "output directory", options.overwrite(), "source model directory", sourceDir);
+            } catch (OverlappingPathsException e) {
+                throw new FormatException(e.getMessage(), e);
+            }
+        }
+        OutputDirectory.checkTarget(target, options.overwrite());
     }
 
     /** Checks the quantized modules against the model and the config groups; nothing is computed yet. */
@@ -187,6 +212,7 @@ public final class CompressedCheckpointWriter {
                 if (state.isEmpty()) continue;
                 Planned planned = plan.get(name);
                 Map<String, Tensor> stored = planned == null ? state : compress(planned, state);
+                if (planned != null) releaseReplaced(state, stored);
                 for (var p : stored.entrySet()) {
                     String full = name.isEmpty() ? p.getKey() : name + "." + p.getKey();
                     if (tied && full.equals("lm_head.weight")) continue;
@@ -195,6 +221,13 @@ public final class CompressedCheckpointWriter {
             }
             out.finish().forEach(p -> files.add(p.getFileName().toString()));
         }
+    }
+
+    /** Releases the mapped pages of the module's source tensors that compression replaced (read once, not written as they are). */
+    private static void releaseReplaced(Map<String, Tensor> state, Map<String, Tensor> stored) {
+        Set<Tensor> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(stored.values());
+        for (Tensor t : state.values()) if (!kept.contains(t)) MappedPages.release(t);
     }
 
     private static Map<String, Tensor> compress(Planned planned, Map<String, Tensor> state) {

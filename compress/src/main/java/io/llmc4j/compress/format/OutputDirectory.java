@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
+import io.llmc4j.engine.io.IoReasons;
 import io.llmc4j.engine.io.TemporaryFiles;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,12 +19,12 @@ import java.nio.file.attribute.BasicFileAttributes;
  * first renamed aside ({@code .<name>.old-*}) and deleted only after the new one is in place, and put
  * back if that rename fails. Readers never see a half-written target. Stateless.
  */
-final class OutputDirectory {
+public final class OutputDirectory {
     private OutputDirectory() {
     }
 
     /** Refuses a target that is a file, or a non-empty directory when {@code overwrite} is false. */
-    static void checkTarget(Path target, boolean overwrite) {
+    public static void checkTarget(Path target, boolean overwrite) {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) return;
         if (!Files.isDirectory(target)) throw new FormatException("output " + target + " exists and is not a directory");
         long entries = countEntries(target);
@@ -32,8 +33,27 @@ final class OutputDirectory {
                     + " entries); choose another directory or allow overwriting");
     }
 
+    /**
+     * Refuses a target that cannot be created: its nearest existing ancestor is a file, or no
+     * directory can be made there (read-only file system, no permission), tried by creating and
+     * deleting a temporary directory, as {@link #createTemporary} will.
+     */
+    static void checkCreatable(Path target) {
+        Path existing = target.getParent();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) throw new FormatException("output directory " + target + " has no existing ancestor directory");
+        if (!Files.isDirectory(existing))
+            throw new FormatException("output directory " + target + " cannot be created: " + existing + " is a file, not a directory");
+        try {
+            Files.delete(TemporaryFiles.createDirectoryBeside(existing.resolve(target.getFileName())));
+        } catch (IOException e) {
+            throw new FormatException("output directory " + target + " cannot be created: no directory can be made in " + existing
+                    + " (" + IoReasons.of(e) + ")", e);
+        }
+    }
+
     /** A new empty directory beside {@code target}; creates {@code target}'s parent when missing. */
-    static Path createTemporary(Path target) {
+    public static Path createTemporary(Path target) {
         Path parent = target.getParent();
         try {
             Files.createDirectories(parent);
@@ -46,7 +66,7 @@ final class OutputDirectory {
     }
 
     /** Moves {@code temporary} to {@code target}, replacing what is there (see the class comment). */
-    static void commit(Path temporary, Path target) {
+    public static void commit(Path temporary, Path target) {
         try {
             if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
@@ -72,7 +92,7 @@ final class OutputDirectory {
     }
 
     /** Deletes {@code root} and everything under it (symbolic links are deleted, not followed). */
-    static void deleteRecursively(Path root) throws IOException {
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -91,7 +111,7 @@ final class OutputDirectory {
     }
 
     /** Deletes {@code temporary} after {@code failure}, recording a failure to delete as suppressed. */
-    static void discard(Path temporary, Throwable failure) {
+    public static void discard(Path temporary, Throwable failure) {
         try {
             deleteRecursively(temporary);
         } catch (IOException | RuntimeException e) {

@@ -66,6 +66,18 @@ public final class ModulePatterns {
     }
 
     /**
+     * True when any pattern matches the dotted name {@code name} by name alone (an exact name or a
+     * {@code re:} regex), for tensors of a checkpoint read without a model: compressed-tensors'
+     * {@code match_name}. Class names such as {@code Linear} never match here.
+     */
+    public boolean matchesName(String name) {
+        for (String p : patterns) {
+            if (p.startsWith("re:") ? regexes.get(p).matcher(name).lookingAt() : p.equals(name)) return true;
+        }
+        return false;
+    }
+
+    /**
      * The patterns that match, most specific first: exact names, then regexes, then type names
      * (compressed-tensors' {@code match_targets} order, used to pick a scheme when several apply).
      */

@@ -24,7 +24,7 @@ import java.util.List;
  * and {@link #markEnded()}), compressing each subgraph on SEQUENTIAL_EPOCH_END.
  *
  * <p>Capabilities that pipelines ask about ({@link #sequentialTargets()},
- * {@link #requiresCalibrationData()}) are methods, overridden by the modifiers that have them;
+ * {@link #requiresCalibrationData()}, {@link #hooksAlterCalibrationOutputs()}) are methods, overridden by the modifiers that have them;
  * callers never look at class names. Hooks go through {@link #hooks()} so they can be removed
  * together. Not thread-safe: a modifier belongs to one session.
  */
@@ -139,8 +139,26 @@ public abstract class Modifier {
         return List.of();
     }
 
-    /** Whether this modifier needs calibration batches to run (observers, Hessians, ...). */
+    /**
+     * Whether this modifier needs calibration forwards (LLM Compressor's
+     * {@code requires_calibration_data}): static activation observers, Hessians (GPTQ), activation
+     * statistics (AWQ, SmoothQuant, Wanda, SparseGPT). {@code oneshot}'s default pipeline choice
+     * asks every modifier: the sequential pipeline when one says true, else the data-free one (no
+     * forward at all, e.g. W8A8 with dynamic activations, FP8_DYNAMIC, RTN weight-only). A modifier
+     * that says true registers its hooks by {@code CALIBRATION_EPOCH_START}: the sequential pipeline
+     * runs only the subgraphs that a hook, in them or after them, needs. Asked after initialize.
+     */
     public boolean requiresCalibrationData() {
+        return false;
+    }
+
+    /**
+     * Whether this modifier's calibration hooks change the outputs they see (a forward hook that
+     * returns a replacement, e.g. compressed-tensors' quantized static output activations). The
+     * sequential pipeline then always reruns a subgraph to propagate, instead of keeping its
+     * calibration pass's outputs when no weight changed. Asked after initialize; false by default.
+     */
+    public boolean hooksAlterCalibrationOutputs() {
         return false;
     }
 

@@ -24,7 +24,7 @@ import java.util.Objects;
  * One-shot compression (LLM Compressor's {@code oneshot}) on a model already in memory:
  *
  * <pre>
- *   session.initialize(recipe, model, data) ─▶ pipeline (sequential | basic | datafree)
+ *   session.initialize(recipe, model, data) ─▶ pipeline (sequential | basic | datafree; MoE blocks calibrate every expert)
  *        ─▶ CALIBRATION_EPOCH_START, per subgraph SEQUENTIAL_EPOCH_END, CALIBRATION_EPOCH_END
  *        ─▶ session.finalize  (modifiers freeze: qparams fixed, observers dropped)
  * </pre>
@@ -42,9 +42,11 @@ public final class Oneshot {
      * @param tracingIgnore      modules never traced inside
      * @param targetsPerSubgraph targets per subgraph
      * @param cache              where intermediates live between subgraphs
+     * @param moeCalibrateAllExperts during calibration every expert of a mixture-of-experts block runs on every
+     *                           token (LLM Compressor's {@code moe_calibrate_all_experts}, default true)
      */
     public record Options(PipelineKind pipeline, List<String> sequentialTargets, List<String> tracingIgnore, int targetsPerSubgraph,
-                          IntermediatesCache.Options cache) {
+                          IntermediatesCache.Options cache, boolean moeCalibrateAllExperts) {
         public Options {
             Objects.requireNonNull(pipeline, "pipeline");
             sequentialTargets = sequentialTargets == null ? List.of() : List.copyOf(sequentialTargets);
@@ -52,16 +54,26 @@ public final class Oneshot {
             Objects.requireNonNull(cache, "cache");
         }
 
+        /** With every expert calibrated on every token. */
+        public Options(PipelineKind pipeline, List<String> sequentialTargets, List<String> tracingIgnore, int targetsPerSubgraph,
+                       IntermediatesCache.Options cache) {
+            this(pipeline, sequentialTargets, tracingIgnore, targetsPerSubgraph, cache, true);
+        }
+
+        public Options withMoeCalibrateAllExperts(boolean on) {
+            return new Options(pipeline, sequentialTargets, tracingIgnore, targetsPerSubgraph, cache, on);
+        }
+
         public static Options defaults() {
             return new Options(PipelineKind.AUTO, List.of(), List.of(), 1, IntermediatesCache.Options.inMemory());
         }
 
         public Options withPipeline(PipelineKind kind) {
-            return new Options(kind, sequentialTargets, tracingIgnore, targetsPerSubgraph, cache);
+            return new Options(kind, sequentialTargets, tracingIgnore, targetsPerSubgraph, cache, moeCalibrateAllExperts);
         }
 
         public Options withCache(IntermediatesCache.Options newCache) {
-            return new Options(pipeline, sequentialTargets, tracingIgnore, targetsPerSubgraph, newCache);
+            return new Options(pipeline, sequentialTargets, tracingIgnore, targetsPerSubgraph, newCache, moeCalibrateAllExperts);
         }
     }
 
@@ -87,20 +99,33 @@ public final class Oneshot {
             case BASIC -> new BasicPipeline(progress);
             case DATAFREE, AUTO -> new DataFreePipeline();
         };
-        pipeline.run(model, ARGUMENT_NAMES, data, new SessionCallbacks(LifecycleCallbacks.of(session)));
+        try (var _ = MoeCalibration.start(model, options.moeCalibrateAllExperts(), progress)) {
+            pipeline.run(model, ARGUMENT_NAMES, data, new SessionCallbacks(LifecycleCallbacks.of(session), modifiers));
+        }
         session.finalizeModifiers();
         return session;
     }
 
-    private static PipelineKind choose(PipelineKind requested, List<?> data, List<Modifier> modifiers) {
+    /**
+     * LLM Compressor's inference ({@code CalibrationPipeline._infer_pipeline}): AUTO is sequential
+     * when a modifier {@linkplain Modifier#requiresCalibrationData() needs calibration data}, else
+     * data-free, whether or not batches were given (they are then not run). With several modifiers
+     * the choice is made once for all of them, where LLM Compressor's {@code independent} pipeline
+     * runs each modifier's own choice in turn.
+     */
+    static PipelineKind choose(PipelineKind requested, List<?> data, List<Modifier> modifiers) {
         boolean needsData = modifiers.stream().anyMatch(Modifier::requiresCalibrationData);
-        if (requested == PipelineKind.AUTO && !data.isEmpty()) return PipelineKind.SEQUENTIAL;
-        if (requested != PipelineKind.SEQUENTIAL && requested != PipelineKind.BASIC && needsData)
-            throw new IllegalArgumentException("the recipe needs calibration data (static activation scales), so the data-free pipeline cannot run it");
-        if (requested == PipelineKind.AUTO) return PipelineKind.DATAFREE;
-        if (requested != PipelineKind.DATAFREE && data.isEmpty())
-            throw new IllegalArgumentException("the " + requested.name().toLowerCase() + " pipeline needs calibration data; give a dataset or use the datafree pipeline");
-        return requested;
+        if (needsData && requested != PipelineKind.SEQUENTIAL && requested != PipelineKind.BASIC && requested != PipelineKind.AUTO)
+            throw new IllegalArgumentException("the recipe needs calibration data (" + needingData(modifiers) + "), so the data-free pipeline cannot run it");
+        PipelineKind kind = requested != PipelineKind.AUTO ? requested : needsData ? PipelineKind.SEQUENTIAL : PipelineKind.DATAFREE;
+        if (kind != PipelineKind.DATAFREE && data.isEmpty())
+            throw new IllegalArgumentException("the " + kind.name().toLowerCase() + " pipeline needs calibration data"
+                    + (needsData ? " for " + needingData(modifiers) : "") + "; give a dataset" + (needsData ? "" : " or use the datafree pipeline"));
+        return kind;
+    }
+
+    private static List<String> needingData(List<Modifier> modifiers) {
+        return modifiers.stream().filter(Modifier::requiresCalibrationData).map(Modifier::toString).toList();
     }
 
     private static List<String> sequentialTargets(Options options, List<Modifier> modifiers) {

@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * A whole {@code oneshot}: load a Hugging Face model directory, apply a recipe with calibration
  * batches ({@link Oneshot}), write a compressed-tensors checkpoint atomically. The source directory
- * is only read.
+ * is only read: the output is checked against it ({@link CompressedCheckpointWriter#checkOutput})
+ * before the model is loaded.
  */
 public final class OneshotJob {
     /** The outcome: where the checkpoint went, per-module errors, and how long each phase took. */
@@ -40,6 +41,7 @@ public final class OneshotJob {
      */
     public static Result run(Path modelDir, Ops ops, Recipe recipe, String recipeYaml, List<? extends Map<String, Tensor>> batches,
                              Oneshot.Options options, Path output, WriteOptions writeOptions, ProgressSink progress) {
+        CompressedCheckpointWriter.checkOutput(modelDir, output, writeOptions);
         try (LoadedModel loaded = LoadedModel.open(modelDir, ops)) {
             long start = System.nanoTime();
             CompressionSession session = Oneshot.run(loaded.model(), ops, recipe, batches, options, progress);

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Which calibration pipeline {@link Oneshot} runs. */
 public enum PipelineKind {
-    /** Sequential when there is calibration data, data-free otherwise (LLM Compressor's "independent" default). */
+    /** Sequential when a modifier needs calibration data, data-free otherwise (LLM Compressor's inferred pipeline). */
     AUTO,
     /** One subgraph per sequential target, propagating compressed activations. */
     SEQUENTIAL,

@@ -21,6 +21,16 @@ public interface CalibrationCallbacks {
     /** After the last batch (LLM Compressor's {@code CALIBRATION_EPOCH_END}). */
     void calibrationEpochEnd();
 
+    /**
+     * Whether calibration hooks change the outputs they see (e.g. a static output activation
+     * quantized in its observer hook, as compressed-tensors does): then a pass-1 output is not what
+     * the model computes with hooks off, and the sequential pipeline always runs its propagation
+     * pass. Asked after each subgraph's epoch end; false by default.
+     */
+    default boolean hooksAlterOutputs() {
+        return false;
+    }
+
     /** Callbacks that do nothing. */
     static CalibrationCallbacks none() {
         return new CalibrationCallbacks() {

@@ -40,11 +40,6 @@ final class RecipeMappers {
         return mapper;
     }
 
-    /** Reads YAML recipes into trees; a key given twice in one mapping is an error. */
-    static ObjectMapper yamlReader() {
-        return YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    }
-
     /** Reads JSON recipes into trees; a key given twice in one object is an error. */
     static ObjectMapper jsonReader() {
         return JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();

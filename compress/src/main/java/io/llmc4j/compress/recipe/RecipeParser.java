@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmc4j.compress.modifiers.ModifierSettings;
+import io.llmc4j.engine.io.TextFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +44,6 @@ public final class RecipeParser {
     static final List<String> COMMON_KEYS = List.of("end", "group", "index", "start", "update");
 
     private final ModifierRegistry registry;
-    private final ObjectMapper yaml = RecipeMappers.yamlReader();
     private final ObjectMapper json = RecipeMappers.jsonReader();
     private final ObjectMapper plain = new ObjectMapper();
 
@@ -54,7 +53,7 @@ public final class RecipeParser {
 
     /** Reads {@code file}: JSON for ".json", YAML for ".yaml"/".yml", otherwise JSON if it parses, else YAML. */
     public Recipe parse(Path file) throws IOException {
-        String text = Files.readString(file);
+        String text = TextFiles.readUtf8(file, "a recipe file (.yaml, .yml or .json)");
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".json")) return parseJson(text, file.toString());
         if (name.endsWith(".yaml") || name.endsWith(".yml")) return parseYaml(text, file.toString());
@@ -77,7 +76,7 @@ public final class RecipeParser {
     }
 
     public Recipe parseYaml(String text, String source) {
-        return fromTree(read(yaml, text, source, "YAML"), source);
+        return fromTree(YamlTrees.read(text, source), source);
     }
 
     public Recipe parseJson(String text) {

@@ -7,6 +7,7 @@ import static io.llmc4j.compress.cli.CliTesting.tinyModel;
 import static io.llmc4j.compress.cli.CliTesting.tokens;
 import static io.llmc4j.compress.cli.CliTesting.writeString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -16,6 +17,7 @@ import io.llmc4j.engine.io.safetensors.SafetensorsWriter;
 import io.llmc4j.engine.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -151,6 +153,52 @@ class BadInputTest {
 
     static Stream<String> commands() {
         return Stream.of("logits", "eval");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("commands")
+    void aDatasetThatIsNotUtf8OrADirectoryIsNamed(String command) throws IOException {
+        Path model = tinyModel(root.resolve("model"));
+        Path out = Files.createDirectory(root.resolve("out"));
+        byte[] text = "{\"input_ids\": [1, 2, 3]}\n{\"input_ids\": [1, 2], \"note\": \"x\"}\n".getBytes(StandardCharsets.UTF_8);
+        text[text.length - 4] = (byte) 0xFF;
+        Path data = Files.write(root.resolve("ids.jsonl"), text);
+        assertOneError(run(CliTesting.isolated(root), commandLine(command, model, data, out)), command,
+                data + ":2:32: not valid UTF-8 (byte 0xFF)");
+        Path directory = Files.createDirectory(root.resolve("ids-dir"));
+        assertOneError(run(CliTesting.isolated(root), commandLine(command, model, directory, out)), command,
+                directory + ": is a directory; expected a JSON Lines file");
+        assertEquals(List.of(), listing(out));
+    }
+
+    @Test
+    void aRecipeThatIsNotUtf8OrADirectoryIsNamed() throws IOException {
+        Path model = tinyModel(root.resolve("model"));
+        Path data = tokens(root.resolve("ids.jsonl"), new long[] {1, 2, 3, 4});
+        byte[] text = "QuantizationModifier:\n  scheme: W8A8\n  ignore: [lm_head]  # caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+        Path recipe = Files.write(root.resolve("r.yaml"), text);
+        Path out = root.resolve("out");
+        assertOneError(run(CliTesting.isolated(root), "oneshot", "--model", model.toString(), "--dataset", data.toString(), "--recipe",
+                recipe.toString(), "--output", out.toString()), "oneshot", recipe + ":3:27: not valid UTF-8 (byte 0xE9)");
+        Path directory = Files.createDirectory(root.resolve("recipe-dir"));
+        assertOneError(run(CliTesting.isolated(root), "oneshot", "--model", model.toString(), "--dataset", data.toString(), "--recipe",
+                directory.toString(), "--output", out.toString()), "oneshot", directory + ": is a directory; expected a recipe file");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void inspectNamesABadConfigJson() throws IOException {
+        Path model = tinyModel(root.resolve("model"));
+        Path config = model.resolve("config.json");
+        writeString(config, "{\"model_type\": \"llama\",\n  \"hidden_size\": }\n");
+        assertOneError(run(CliTesting.isolated(root), "inspect", model.toString()), "inspect", config + ":2:18: is not valid JSON");
+        writeString(config, "[1, 2]");
+        assertOneError(run(CliTesting.isolated(root), "inspect", model.toString()), "inspect", config + ": expected a JSON object, found ARRAY");
+        Files.write(config, "{\"model_type\": \"ll\u00e4ma\"}".getBytes(StandardCharsets.ISO_8859_1));
+        assertOneError(run(CliTesting.isolated(root), "inspect", model.toString()), "inspect", config + ":1:19: not valid UTF-8 (byte 0xE4)");
+        Path data = tokens(root.resolve("ids.jsonl"), new long[] {1, 2, 3, 4});
+        assertOneError(run(CliTesting.isolated(root), "eval", "--model", model.toString(), "--dataset", data.toString()), "eval",
+                config + ": cannot be read: line 1, column 19: not valid UTF-8 (byte 0xE4)");
     }
 
     @Test

@@ -108,12 +108,6 @@ class GenerateCommandTest {
         BadInputTest.assertOneError(result, "generate", "prompt token id 256 is outside the model's vocabulary [0, 256)");
     }
 
-    @Test
-    void aNegativeTemperatureIsBadInput() {
-        CliResult result = run(CliTesting.isolated(root), "generate", "--model", model.toString(), "--temperature", "-1");
-        BadInputTest.assertOneError(result, "generate", "--temperature must be 0 (greedy) or a positive number, got -1.0");
-    }
-
     /** GPT-2's byte-level BPE with the 256 byte tokens and no merges: ids are byte values, as the tiny model's vocabulary. */
     private static ObjectNode byteLevelTokenizer() {
         ObjectMapper json = new ObjectMapper();

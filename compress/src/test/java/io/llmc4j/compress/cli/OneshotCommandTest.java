@@ -6,6 +6,7 @@ import static io.llmc4j.compress.cli.CliTesting.tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import io.llmc4j.compress.cli.CliTesting.CliResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +54,7 @@ class OneshotCommandTest {
         JsonNode config = new ObjectMapper().readTree(output.resolve("config.json").toFile());
         assertEquals("compressed-tensors", config.at("/quantization_config/quant_method").asText());
         assertTrue(Files.isRegularFile(output.resolve("recipe.yaml")));
-        assertTrue(result.err().contains("(1/3): Calibrating"), result::toString);
+        assertTrue(result.err().contains("Pipeline: datafree"), "W8A8 (dynamic activations) needs no calibration data: " + result);
         CliResult eval = run(CliTesting.isolated(root), "eval", "--model", output.toString(), "--reference", model.toString(), "--dataset", data.toString(), "--json");
         assertEquals(0, eval.exitCode(), eval::toString);
         assertTrue(new ObjectMapper().readTree(eval.out()).get("kl").asDouble() > 0, eval::toString);
@@ -72,10 +74,10 @@ class OneshotCommandTest {
     }
 
     @Test
-    void anUnknownSchemeOrRecipeKeyIsBadInputAndWritesNothing() throws IOException {
+    void anUnknownSchemeIsBadUsageAndARecipeKeyBadInputAndNeitherWritesAnything() throws IOException {
         Path output = root.resolve("never");
         CliResult unknown = oneshot(output, "--scheme", "W5A16");
-        assertEquals(Llmc.EXIT_BAD_INPUT, unknown.exitCode(), unknown::toString);
+        assertEquals(Llmc.EXIT_USAGE, unknown.exitCode(), unknown::toString);
         assertTrue(unknown.err().contains("W5A16"), unknown::toString);
         Path recipe = Files.writeString(root.resolve("r.yaml"), "QuantizationModifier:\n  scheme: W8A8\n  ignroe: [lm_head]\n");
         CliResult badKey = oneshot(output, "--recipe", recipe.toString());
@@ -85,6 +87,46 @@ class OneshotCommandTest {
         try (var entries = Files.list(root)) {
             assertTrue(entries.noneMatch(p -> p.getFileName().toString().contains(".tmp")), "no temporary directory is left");
         }
+    }
+
+    /** Refused with exit 3 and one line naming {@code named}, before anything was loaded or calibrated. */
+    private void refusedUpFront(CliResult result, String named) {
+        assertEquals(Llmc.EXIT_BAD_INPUT, result.exitCode(), result::toString);
+        assertEquals(1, result.errLines().size(), result::toString);
+        assertTrue(result.err().contains(named), result::toString);
+    }
+
+    @Test
+    void anOutputThatIsAFileOrUnderAFileIsRefusedBeforeLoading() throws IOException {
+        Path file = Files.writeString(root.resolve("a-file"), "mine");
+        refusedUpFront(oneshot(file, "--scheme", "W8A8", "--overwrite"), file.toString());
+        refusedUpFront(oneshot(file.resolve("sub/out"), "--scheme", "W8A8"), file.toString());
+        assertEquals("mine", Files.readString(file));
+    }
+
+    @Test
+    void anOutputInAReadOnlyDirectoryIsRefusedBeforeLoading() throws IOException {
+        Path readOnly = Files.createDirectories(root.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            boolean enforced;
+            try {
+                Files.delete(Files.createDirectory(readOnly.resolve("probe")));
+                enforced = false;
+            } catch (IOException e) {
+                enforced = true;
+            }
+            assumeTrue(enforced, "permissions are not enforced for this user (root)");
+            refusedUpFront(oneshot(readOnly.resolve("out"), "--scheme", "W8A8"), readOnly.toString());
+            refusedUpFront(oneshot(readOnly.resolve("new/out"), "--scheme", "W8A8"), readOnly.toString());
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void anOutputInsideTheModelIsRefusedBeforeLoadingEvenWithDiskOffload() {
+        refusedUpFront(oneshot(model.resolve("W8A8"), "--scheme", "W8A8", "--offload", "disk"), model.toString());
     }
 
     @Test

@@ -21,18 +21,15 @@ import io.llmc4j.engine.models.SyntheticModels;
 import io.llmc4j.engine.nn.CausalLM;
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
+import io.llmc4j.engine.testing.TreeDigests;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,7 +87,7 @@ class CompressedCheckpointWriterTest {
 
     @Test
     void writesTheCompressedCheckpointFiles() throws IOException {
-        Map<String, String> before = digests(source);
+        Map<String, String> before = TreeDigests.of(source);
         Path out = dir.resolve("out");
         try (Loaded src = loadSource()) {
             assertTrue(src.model().tiedEmbeddings());
@@ -122,7 +119,7 @@ class CompressedCheckpointWriterTest {
                 assertEquals(Map.of("format", "pt"), written.files().getFirst().metadata());
             }
         }
-        assertEquals(before, digests(source), "the source directory is unchanged");
+        assertEquals(before, TreeDigests.of(source), "the source directory is unchanged");
 
         String text = Files.readString(out.resolve("config.json"), StandardCharsets.UTF_8);
         ObjectNode expected = config.json();
@@ -181,7 +178,7 @@ class CompressedCheckpointWriterTest {
 
     @Test
     void aMissingScaleNamesTheModuleAndParameterAndWritesNothing() throws IOException {
-        Map<String, String> before = digests(source);
+        Map<String, String> before = TreeDigests.of(source);
         Path out = dir.resolve("out");
         try (Loaded src = loadSource()) {
             List<QuantizedModuleRef> refs = TinyQuantizedModels.quantize(src.model(), W4A16, List.of("lm_head"));
@@ -192,7 +189,7 @@ class CompressedCheckpointWriterTest {
                     + "weight quantization (int4 group, static) needs calibrated scales"), e.getMessage());
         }
         assertEquals(Set.of("source"), listing(dir), "no output and no temporary directory");
-        assertEquals(before, digests(source));
+        assertEquals(before, TreeDigests.of(source));
     }
 
     @Test
@@ -223,7 +220,7 @@ class CompressedCheckpointWriterTest {
     /** A tensor that cannot be read fails the write after earlier shards were written: everything is cleaned up. */
     @Test
     void aFailureMidwayLeavesNoTemporaryAndNoOutput() throws IOException {
-        Map<String, String> before = digests(source);
+        Map<String, String> before = TreeDigests.of(source);
         Path out = dir.resolve("out");
         try (Loaded src = loadSource()) {
             List<QuantizedModuleRef> refs = TinyQuantizedModels.quantize(src.model(), W4A16, List.of("lm_head"));
@@ -236,12 +233,12 @@ class CompressedCheckpointWriterTest {
             assertTrue(e.getMessage().contains("model.norm.weight"), e.getMessage());
         }
         assertEquals(Set.of("source"), listing(dir));
-        assertEquals(before, digests(source));
+        assertEquals(before, TreeDigests.of(source));
     }
 
     @Test
     void anOutputInsideOrAroundTheSourceIsRefused() throws IOException {
-        Map<String, String> before = digests(source);
+        Map<String, String> before = TreeDigests.of(source);
         try (Loaded src = loadSource()) {
             List<QuantizedModuleRef> refs = TinyQuantizedModels.quantize(src.model(), W4A16, List.of("lm_head"));
             FormatException inside = assertThrows(FormatException.class, () -> CompressedCheckpointWriter.save(src.model(), config, source, refs,
@@ -249,13 +246,32 @@ class CompressedCheckpointWriterTest {
             assertTrue(inside.getMessage().contains("is inside the source model directory"), inside.getMessage());
             FormatException same = assertThrows(FormatException.class, () -> CompressedCheckpointWriter.save(src.model(), config, source, refs,
                     spec(W4A16), RECIPE, source, new WriteOptions(1 << 20, true)));
-            assertTrue(same.getMessage().contains("is inside the source model directory"), same.getMessage());
+            assertTrue(same.getMessage().contains(" is the source model directory"), same.getMessage());
             FormatException around = assertThrows(FormatException.class, () -> CompressedCheckpointWriter.save(src.model(), config, source, refs,
                     spec(W4A16), RECIPE, dir, new WriteOptions(1 << 20, true)));
             assertTrue(around.getMessage().contains("contains the source model directory"), around.getMessage());
         }
-        assertEquals(before, digests(source));
+        assertEquals(before, TreeDigests.of(source));
         assertEquals(Set.of("source"), listing(dir));
+    }
+
+    @Test
+    void theSourceReachedThroughSymbolicLinksIsRefusedAndLeftByteIdentical() throws IOException {
+        Map<String, String> before = TreeDigests.of(source);
+        Path linkToSource = Files.createSymbolicLink(dir.resolve("link-source"), source);
+        Path linkToParent = Files.createSymbolicLink(dir.resolve("link-parent"), dir);
+        try (Loaded src = loadSource()) {
+            List<QuantizedModuleRef> refs = TinyQuantizedModels.quantize(src.model(), W4A16, List.of("lm_head"));
+            for (Path[] sourceAndOutput : new Path[][] {{linkToSource, source}, {source, linkToSource}, {linkToSource, dir},
+                    {source, linkToParent}, {source, linkToParent.resolve("source")}, {linkToSource, linkToParent.resolve("source/inner")}}) {
+                FormatException e = assertThrows(FormatException.class, () -> CompressedCheckpointWriter.save(src.model(), config,
+                        sourceAndOutput[0], refs, spec(W4A16), RECIPE, sourceAndOutput[1], new WriteOptions(1 << 20, true)));
+                assertTrue(e.getMessage().contains(sourceAndOutput[1].toString()) && e.getMessage().contains(sourceAndOutput[0].toString()),
+                        e.getMessage());
+            }
+        }
+        assertEquals(before, TreeDigests.of(source));
+        assertEquals(Set.of("link-parent", "link-source", "source"), listing(dir));
     }
 
     @Test
@@ -294,22 +310,5 @@ class CompressedCheckpointWriterTest {
         try (Stream<Path> files = Files.list(directory)) {
             return new TreeSet<>(files.map(p -> p.getFileName().toString()).toList());
         }
-    }
-
-    /** SHA-256 of every file under {@code root}, by relative path. */
-    private static Map<String, String> digests(Path root) throws IOException {
-        Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                MessageDigest sha;
-                try {
-                    sha = MessageDigest.getInstance("SHA-256");
-                } catch (NoSuchAlgorithmException e) {
-                    throw new IllegalStateException(e);
-                }
-                out.put(root.relativize(file).toString(), HexFormat.of().formatHex(sha.digest(Files.readAllBytes(file))));
-            }
-        }
-        return out;
     }
 }

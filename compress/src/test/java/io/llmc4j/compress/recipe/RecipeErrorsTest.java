@@ -132,7 +132,7 @@ class RecipeErrorsTest {
     void duplicateKeysAndBadSyntaxAreRefusedWithTheirLine() {
         var duplicate = failure("RecordingModifier: {}\nRecordingModifier: {}\n");
         assertTrue(duplicate.getMessage().startsWith("not valid YAML at line 2"), duplicate.getMessage());
-        assertTrue(duplicate.getMessage().contains("Duplicate field 'RecordingModifier'"), duplicate.getMessage());
+        assertTrue(duplicate.getMessage().contains("found duplicate key RecordingModifier"), duplicate.getMessage());
         var syntax = failure("a: [b\n");
         assertTrue(syntax.getMessage().startsWith("not valid YAML"), syntax.getMessage());
         var json = assertThrows(RecipeException.class, () -> t.parser.parseJson("{\"a\": 1,}"));

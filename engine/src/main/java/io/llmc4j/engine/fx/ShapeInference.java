@@ -29,7 +29,8 @@ public final class ShapeInference {
             case EMBEDDING -> embedding(tensor(op, args, 0), tensor(op, args, 1), tag);
             case RMS_NORM -> rmsNorm(tensor(op, args, 0), tensor(op, args, 1), tag);
             case ADD, MUL -> broadcast(op, tensor(op, args, 0), tensor(op, args, 1), tag);
-            case SCALE, SILU, GELU, SOFTMAX -> fresh(DType.F32, tensor(op, args, 0).shape(), tag);
+            case CLAMPED_SWIGLU -> fresh(DType.F32, tensor(op, args, 0).shape(), tag);
+            case SCALE, SILU, GELU, SOFTCAP, SOFTMAX -> fresh(DType.F32, tensor(op, args, 0).shape(), tag);
             case ROPE -> rope(tensor(op, args, 0), tensor(op, args, 1), tensor(op, args, 2), tag);
             case ATTENTION -> attention(tensor(op, args, 0), tensor(op, args, 1), tensor(op, args, 2), optionalTensor(op, args, 3), tag);
             case REDUCE -> reduce((Reduction) args[0], tensor(op, args, 1), (Integer) args[2], tag);

@@ -1,38 +1,64 @@
 package io.llmc4j.engine.models;
 
+import io.llmc4j.engine.io.TensorSource;
+import io.llmc4j.engine.nn.CausalLM;
+import io.llmc4j.engine.ops.Ops;
+import io.llmc4j.engine.ops.ReferenceKernels;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.function.Predicate;
+import java.util.function.Consumer;
 
 /**
- * How one Hugging Face {@code model_type} maps onto the shared Llama-family modules: the class-name
- * prefix ("Llama" gives "LlamaDecoderLayer"), which projections carry biases, and whether attention
- * normalises q and k per head.
+ * How one Hugging Face {@code model_type} maps onto the shared decoder blocks: its class-name prefix
+ * ("Llama" gives "LlamaDecoderLayer") and a declaration that sets, on a {@link DecoderBuilder}, what
+ * differs from Llama (config fields read, tensor names, forward variations). Each declaration lives
+ * in one small file per family:
  *
  * <table>
- *   <caption>Registered types (as in transformers' modeling files)</caption>
- *   <tr><th>model_type</th><th>q/k/v bias</th><th>o_proj bias</th><th>MLP bias</th><th>q/k norm</th></tr>
- *   <tr><td>llama</td><td>attention_bias</td><td>attention_bias</td><td>mlp_bias</td><td>no</td></tr>
- *   <tr><td>mistral</td><td>no</td><td>no</td><td>no</td><td>no</td></tr>
- *   <tr><td>qwen2</td><td>yes</td><td>no</td><td>no</td><td>no</td></tr>
- *   <tr><td>qwen3</td><td>attention_bias</td><td>attention_bias</td><td>no</td><td>yes</td></tr>
+ *   <caption>Registered types</caption>
+ *   <tr><th>model_type</th><th>file</th><th>what differs from Llama</th></tr>
+ *   <tr><td>llama, mistral</td><td>{@link LlamaFamily}</td><td>mistral: no biases, sliding window</td></tr>
+ *   <tr><td>qwen2, qwen3</td><td>{@link QwenFamily}</td><td>q/k/v bias; qwen3: per-head q/k norms; sliding layers</td></tr>
+ *   <tr><td>gemma, gemma2, gemma3_text</td><td>{@link GemmaFamily}</td><td>1+w norms, √hidden embeddings, GELU-tanh;
+ *       gemma2/3: sandwich norms, sliding layers, query_pre_attn_scalar; gemma2: soft-capping; gemma3: q/k norms, local RoPE</td></tr>
+ *   <tr><td>phi3</td><td>{@link Phi3}</td><td>fused qkv_proj and gate_up_proj</td></tr>
+ *   <tr><td>olmo2</td><td>{@link Olmo2}</td><td>post-norms, q/k norms over the whole projection</td></tr>
+ *   <tr><td>granite</td><td>{@link Granite}</td><td>embedding, residual, attention multipliers; logit scaling</td></tr>
+ *   <tr><td>smollm3</td><td>{@link SmolLM3}</td><td>NoPE layers</td></tr>
+ *   <tr><td>mixtral, qwen2_moe, qwen3_moe</td><td>{@link MixtureOfExpertsFamily}</td><td>sparse MoE feed-forward blocks</td></tr>
+ *   <tr><td>gpt_oss</td><td>{@link GptOss}</td><td>attention sinks, biases, YaRN, sliding layers; fused 3-D experts split
+ *       into per-expert Linears, clamped SwiGLU</td></tr>
  * </table>
  */
-public record Architecture(String modelType, String classPrefix, Predicate<ModelConfig> qkvBias,
-                           Predicate<ModelConfig> outputBias, Predicate<ModelConfig> mlpBias, boolean qkNorm) {
+public record Architecture(String modelType, String classPrefix, Consumer<DecoderBuilder> declaration) {
 
     private static final Map<String, Architecture> REGISTRY = registry();
 
     private static Map<String, Architecture> registry() {
         Map<String, Architecture> m = new LinkedHashMap<>();
-        m.put("llama", new Architecture("llama", "Llama", ModelConfig::attentionBias, ModelConfig::attentionBias, ModelConfig::mlpBias, false));
-        m.put("mistral", new Architecture("mistral", "Mistral", c -> false, c -> false, c -> false, false));
-        m.put("qwen2", new Architecture("qwen2", "Qwen2", c -> true, c -> false, c -> false, false));
-        m.put("qwen3", new Architecture("qwen3", "Qwen3", ModelConfig::attentionBias, ModelConfig::attentionBias, c -> false, true));
+        put(m, "llama", "Llama", LlamaFamily::llama);
+        put(m, "mistral", "Mistral", LlamaFamily::mistral);
+        put(m, "qwen2", "Qwen2", QwenFamily::qwen2);
+        put(m, "qwen3", "Qwen3", QwenFamily::qwen3);
+        put(m, "gemma", "Gemma", GemmaFamily::gemma);
+        put(m, "gemma2", "Gemma2", GemmaFamily::gemma2);
+        put(m, "gemma3_text", "Gemma3", GemmaFamily::gemma3);
+        put(m, "phi3", "Phi3", Phi3::declare);
+        put(m, "olmo2", "Olmo2", Olmo2::declare);
+        put(m, "granite", "Granite", Granite::declare);
+        put(m, "smollm3", "SmolLM3", SmolLM3::declare);
+        put(m, "mixtral", "Mixtral", MixtureOfExpertsFamily::mixtral);
+        put(m, "qwen2_moe", "Qwen2Moe", MixtureOfExpertsFamily::qwen2Moe);
+        put(m, "qwen3_moe", "Qwen3Moe", MixtureOfExpertsFamily::qwen3Moe);
+        put(m, "gpt_oss", "GptOss", GptOss::declare);
         return Map.copyOf(m);
+    }
+
+    private static void put(Map<String, Architecture> m, String type, String prefix, Consumer<DecoderBuilder> declaration) {
+        m.put(type, new Architecture(type, prefix, declaration));
     }
 
     /** The supported {@code model_type} values. */
@@ -58,40 +84,27 @@ public record Architecture(String modelType, String classPrefix, Predicate<Model
         return classPrefix + suffix;
     }
 
+    /** The model {@code config} describes over the tensors of {@code source} (views, never copied). */
+    CausalLM build(ModelConfig config, TensorSource source, Ops ops) {
+        return builder(config, Weights.of(source, modelType), ops).build();
+    }
+
     /**
      * Every parameter the checkpoint must hold, by Hugging Face name in module order, with its shape
      * ([out, in] for projections). {@code lm_head.weight} is absent when embeddings are tied.
      */
     public Map<String, long[]> parameterShapes(ModelConfig c) {
-        long hidden = c.hiddenSize(), inter = c.intermediateSize(), headDim = c.headDim();
-        long qOut = Math.multiplyExact((long) c.numAttentionHeads(), headDim);
-        long kvOut = Math.multiplyExact((long) c.numKeyValueHeads(), headDim);
-        boolean qkv = qkvBias.test(c), out = outputBias.test(c), mlp = mlpBias.test(c);
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        shapes.put("model.embed_tokens.weight", new long[] {c.vocabSize(), hidden});
-        for (int i = 0; i < c.numHiddenLayers(); i++) {
-            String layer = "model.layers." + i + ".";
-            linear(shapes, layer + "self_attn.q_proj", qOut, hidden, qkv);
-            linear(shapes, layer + "self_attn.k_proj", kvOut, hidden, qkv);
-            linear(shapes, layer + "self_attn.v_proj", kvOut, hidden, qkv);
-            linear(shapes, layer + "self_attn.o_proj", hidden, qOut, out);
-            if (qkNorm) {
-                shapes.put(layer + "self_attn.q_norm.weight", new long[] {headDim});
-                shapes.put(layer + "self_attn.k_norm.weight", new long[] {headDim});
-            }
-            linear(shapes, layer + "mlp.gate_proj", inter, hidden, mlp);
-            linear(shapes, layer + "mlp.up_proj", inter, hidden, mlp);
-            linear(shapes, layer + "mlp.down_proj", hidden, inter, mlp);
-            shapes.put(layer + "input_layernorm.weight", new long[] {hidden});
-            shapes.put(layer + "post_attention_layernorm.weight", new long[] {hidden});
-        }
-        shapes.put("model.norm.weight", new long[] {hidden});
-        if (!c.tieWordEmbeddings()) shapes.put("lm_head.weight", new long[] {c.vocabSize(), hidden});
-        return shapes;
+        Weights recording = Weights.recording(modelType);
+        builder(c, recording, SHAPES_ONLY).build();
+        return recording.requested();
     }
 
-    private static void linear(Map<String, long[]> shapes, String name, long out, long in, boolean bias) {
-        shapes.put(name + ".weight", new long[] {out, in});
-        if (bias) shapes.put(name + ".bias", new long[] {out});
+    private DecoderBuilder builder(ModelConfig config, Weights weights, Ops ops) {
+        DecoderBuilder b = new DecoderBuilder(config, classPrefix, weights, ops);
+        declaration.accept(b);
+        return b;
     }
+
+    /** Ops for shape-only builds: nothing runs, modules only need a non-null reference. */
+    private static final Ops SHAPES_ONLY = new Ops(new ReferenceKernels());
 }

@@ -1,5 +1,6 @@
 package io.llmc4j.engine.models;
 
+import io.llmc4j.engine.io.IoReasons;
 import io.llmc4j.engine.io.TensorSource;
 import io.llmc4j.engine.io.safetensors.SafetensorsCheckpoint;
 import io.llmc4j.engine.nn.CausalLM;
@@ -76,7 +77,7 @@ public final class LoadedModel implements AutoCloseable {
         try {
             config = ModelConfig.read(file);
         } catch (IOException e) {
-            throw new ModelLoadException(file, "cannot be read: " + e, e);
+            throw new ModelLoadException(file, "cannot be read: " + IoReasons.of(e), e);
         }
         try {
             Architecture.of(config.modelType());

@@ -8,7 +8,7 @@ import io.llmc4j.engine.nn.Activation;
 import io.llmc4j.engine.nn.RopeScaling;
 import io.llmc4j.engine.tensor.DType;
 import java.io.IOException;
-import java.nio.file.Files;
+import io.llmc4j.engine.io.TextFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +24,8 @@ import java.util.Optional;
  *
  * <p>Defaults: {@code num_key_value_heads} = {@code num_attention_heads}; {@code head_dim} =
  * hidden_size / num_attention_heads (128 for qwen3, as {@code Qwen3Config}); {@code rope_theta}
- * 10000; {@code rms_norm_eps} 1e-6; {@code hidden_act} "silu"; biases and tied embeddings off;
+ * 10000; {@code rms_norm_eps} 1e-6; the activation is {@code hidden_activation} (Gemma), else
+ * {@code hidden_act}, else "silu" ("gelu_pytorch_tanh" for Gemma); biases and tied embeddings off;
  * {@code sliding_window} 4096 for mistral when the key is absent, and for qwen2/qwen3 only when
  * {@code use_sliding_window} is true. Rotary settings are read from {@code rope_scaling} (or the
  * newer {@code rope_parameters}); supported types are default, linear and llama3.
@@ -122,7 +123,7 @@ public record ModelConfig(
 
     /** Reads and parses {@code configFile}; errors name its path. */
     public static ModelConfig read(Path configFile) throws IOException {
-        return parse(Files.readString(configFile), configFile.toString());
+        return parse(TextFiles.readUtf8(configFile, "a config.json file"), configFile.toString());
     }
 
     /** Parses config.json text; {@code origin} (a path or description) prefixes every error. */
@@ -154,10 +155,11 @@ public record ModelConfig(
             headDim = hidden / heads;
         }
         Activation act;
+        String activationKey = f.has("hidden_activation") ? "hidden_activation" : "hidden_act";
         try {
-            act = Activation.fromHuggingFace(f.optionalString("hidden_act", "silu"));
+            act = Activation.fromHuggingFace(f.optionalString(activationKey, modelType.startsWith("gemma") ? "gelu_pytorch_tanh" : "silu"));
         } catch (IllegalArgumentException e) {
-            throw f.error("hidden_act", e.getMessage());
+            throw f.error(activationKey, e.getMessage());
         }
         String dtype = f.optionalString("torch_dtype", f.optionalString("dtype", null));
         JsonNode ropeParameters = f.node("rope_parameters");

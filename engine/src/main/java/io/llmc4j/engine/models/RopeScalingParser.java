@@ -36,13 +36,31 @@ final class RopeScalingParser {
                         number(f, node, key, "low_freq_factor"),
                         number(f, node, key, "high_freq_factor"),
                         number(f, node, key, "original_max_position_embeddings"));
-                default -> throw f.error(typeKey, "\"" + typeNode.textValue() + "\" is not supported; supported rope types: default, linear, llama3");
+                case "yarn" -> new RopeScaling.Yarn(
+                        number(f, node, key, "factor"),
+                        optional(f, node, key, "beta_fast", 32),
+                        optional(f, node, key, "beta_slow", 1),
+                        optional(f, node, key, "original_max_position_embeddings", maxPositions(f)),
+                        !node.has("truncate") || node.get("truncate").asBoolean(true),
+                        optional(f, node, key, "attention_factor", Double.NaN),
+                        optional(f, node, key, "mscale", 0),
+                        optional(f, node, key, "mscale_all_dim", 0));
+                default -> throw f.error(typeKey, "\"" + typeNode.textValue() + "\" is not supported; supported rope types: default, linear, llama3, yarn");
             };
         } catch (ModelConfigException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw f.error(key, e.getMessage());
         }
+    }
+
+    private static double optional(ConfigFields f, JsonNode node, String key, String field, double fallback) {
+        JsonNode n = node.get(field);
+        return n == null || n.isNull() ? fallback : f.positiveDouble(key + "." + field, n);
+    }
+
+    private static double maxPositions(ConfigFields f) {
+        return f.optionalPositiveInt("max_position_embeddings", 2048);
     }
 
     private static double number(ConfigFields f, JsonNode node, String key, String field) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmc4j.engine.io.IoReasons;
 import io.llmc4j.engine.io.TemporaryFiles;
 import io.llmc4j.engine.io.safetensors.DeferredTensor;
 import io.llmc4j.engine.io.safetensors.SafetensorsShardedWriter;
@@ -111,7 +112,7 @@ public final class SyntheticCheckpoint {
         try {
             return ModelConfig.read(file);
         } catch (IOException e) {
-            throw new ModelLoadException(file, "cannot be read: " + e, e);
+            throw new ModelLoadException(file, "cannot be read: " + IoReasons.of(e), e);
         }
     }
 

@@ -47,12 +47,19 @@ public final class SyntheticModels {
     /** Llama-3.2-1B's shapes: hidden 2048, intermediate 8192, 16 layers, 32 heads, 8 KV heads, vocab 128256, tied, llama3 rope. */
     public static final String LLAMA_3_2_1B = "llama-3.2-1b";
 
+    /**
+     * The issue-22 speed anchor, TinyLlama-1.1B's widths at 4 layers: hidden 2048, intermediate 5632,
+     * 32 heads over 4 KV heads (head_dim 64), vocab 32000, untied, F32 by default; 307M parameters
+     * (1.23 GB in F32), half of them embedding and lm_head.
+     */
+    public static final String LLAMA_307M = "llama-307m";
+
     private SyntheticModels() {
     }
 
     /** The preset names, tiny ones first. */
     public static List<String> presetNames() {
-        return List.of(TINY, TINY_LLAMA3, TINY_MISTRAL, TINY_QWEN2, TINY_QWEN3, SMALL, LLAMA_3_2_1B);
+        return List.of(TINY, TINY_LLAMA3, TINY_MISTRAL, TINY_QWEN2, TINY_QWEN3, SMALL, LLAMA_307M, LLAMA_3_2_1B);
     }
 
     /**
@@ -76,6 +83,9 @@ public final class SyntheticModels {
                     .put("attention_bias", false).put("rope_theta", 1000000.0);
             case SMALL -> c -> c.put("hidden_size", 512).put("intermediate_size", 1376).put("num_hidden_layers", 4)
                     .put("num_attention_heads", 8).put("num_key_value_heads", 4).put("vocab_size", 4096)
+                    .put("max_position_embeddings", 2048);
+            case LLAMA_307M -> c -> c.put("hidden_size", 2048).put("intermediate_size", 5632).put("num_hidden_layers", 4)
+                    .put("num_attention_heads", 32).put("num_key_value_heads", 4).put("vocab_size", 32000)
                     .put("max_position_embeddings", 2048);
             case LLAMA_3_2_1B -> c -> {
                 c.put("hidden_size", 2048).put("intermediate_size", 8192).put("num_hidden_layers", 16)

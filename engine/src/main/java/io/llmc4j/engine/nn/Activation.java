@@ -11,7 +11,12 @@ public enum Activation {
     /** x·sigmoid(x); Hugging Face "silu" or "swish". */
     SILU(List.of("silu", "swish")),
     /** GELU, tanh approximation; Hugging Face "gelu_pytorch_tanh" or "gelu_new". */
-    GELU_TANH(List.of("gelu_pytorch_tanh", "gelu_new"));
+    GELU_TANH(List.of("gelu_pytorch_tanh", "gelu_new")),
+    /**
+     * gpt-oss's expert activation, which transforms up as well: (clamp(up, ±7) + 1) · g·sigmoid(1.702·g)
+     * with g = min(gate, 7). Not a {@code hidden_act} value: the gpt-oss architecture chooses it.
+     */
+    CLAMPED_SWIGLU(List.of());
 
     private final List<String> names;
 
@@ -19,15 +24,20 @@ public enum Activation {
         this.names = names;
     }
 
-    /** The canonical Hugging Face name. */
+    /** gpt-oss's alpha and limit. */
+    private static final float SWIGLU_ALPHA = 1.702f, SWIGLU_LIMIT = 7f;
+
+    /** The canonical Hugging Face name ("gpt_oss_swiglu" for {@link #CLAMPED_SWIGLU}, which has none). */
     public String huggingFaceName() {
-        return names.getFirst();
+        return names.isEmpty() ? "gpt_oss_swiglu" : names.getFirst();
     }
 
-    Tensor apply(Ops ops, Tensor x) {
+    /** The gated product an MLP feeds to its down projection: act(gate) · up. */
+    Tensor gate(Ops ops, Tensor gate, Tensor up) {
         return switch (this) {
-            case SILU -> ops.silu(x);
-            case GELU_TANH -> ops.gelu(x);
+            case SILU -> ops.mul(ops.silu(gate), up);
+            case GELU_TANH -> ops.mul(ops.gelu(gate), up);
+            case CLAMPED_SWIGLU -> ops.clampedSwiglu(gate, up, SWIGLU_ALPHA, SWIGLU_LIMIT);
         };
     }
 

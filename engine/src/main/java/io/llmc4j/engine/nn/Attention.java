@@ -1,26 +1,26 @@
 package io.llmc4j.engine.nn;
 
+import io.llmc4j.engine.nn.AttentionOptions.QkNorm;
 import io.llmc4j.engine.ops.Ops;
 import io.llmc4j.engine.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Causal multi-head self-attention with grouped key/value heads and rotary positions (Hugging Face
- * {@code LlamaAttention}; also Mistral, Qwen2 with q/k/v biases, Qwen3 with per-head
- * {@code q_norm}/{@code k_norm} applied before RoPE).
+ * {@code LlamaAttention} and its relatives: Qwen2's q/k/v biases, Qwen3's and Gemma 3's per-head
+ * q/k norms, OLMo 2's q/k norms over the whole projection, Phi-3's fused {@code qkv_proj}, sliding
+ * windows, Gemma 2's soft-capping, SmolLM3's NoPE layers, gpt-oss's sinks; see {@link AttentionOptions}).
  *
  * <pre>
- *   hidden ─q_proj─▶ [B,T,H,D] ─(q_norm)─ rope ─┐
- *   hidden ─k_proj─▶ [B,T,K,D] ─(k_norm)─ rope ─┼─ attention(causal, mask, 1/√D) ─▶ [B,T,H·D] ─o_proj─▶ out
- *   hidden ─v_proj─▶ [B,T,K,D] ─────────────────┘
+ *   hidden ─q_proj─(q_norm: PROJECTION)─▶ [B,T,H,D] ─(q_norm: HEAD)─ rope ─┐
+ *   hidden ─k_proj─(k_norm: PROJECTION)─▶ [B,T,K,D] ─(k_norm: HEAD)─ rope ─┼─ attention(causal, window, softcap, mask, scale)
+ *   hidden ─v_proj──────────────────────▶ [B,T,K,D] ───────────────────────┘        ─▶ [B,T,H·D] ─o_proj─▶ out
+ *   (Phi-3: q, k, v are the three column blocks of one qkv_proj output)
  * </pre>
  *
  * forward(hidden [B, T, hidden], positionEmbeddings [2, B, T, D] from {@link RotaryEmbedding},
  * attentionMask [B, T] of 1/0 or null) → [B, T, hidden], F32. H query heads share K = H/groups key
  * and value heads. Children are looked up at every forward.
- *
- * <p>Sliding-window attention (Mistral, Qwen2 with {@code use_sliding_window}) is not supported yet:
- * when a window is configured, sequences longer than the window are refused (shorter ones are
- * unaffected by the window, so their result is exact).
  */
 public final class Attention extends Module {
     private final Ops ops;
@@ -28,36 +28,51 @@ public final class Attention extends Module {
     private final int heads;
     private final int kvHeads;
     private final int headDim;
-    private final boolean qkNorm;
-    private final Integer slidingWindow;
+    private final boolean fusedQkv;
+    private final AttentionOptions options;
 
     /**
-     * An attention block over the given projections ([heads·headDim, hidden] for q, [kvHeads·headDim,
-     * hidden] for k and v, [hidden, heads·headDim] for o).
+     * An attention block over the given projections: {@code q_proj} [heads·headDim, hidden],
+     * {@code k_proj}, {@code v_proj} [kvHeads·headDim, hidden] (or instead one {@code qkv_proj}
+     * [(heads + 2·kvHeads)·headDim, hidden]) and {@code o_proj} [hidden, heads·headDim].
      *
-     * @param qNorm         per-head RMSNorm of the queries over headDim (Qwen3), or null
-     * @param kNorm         per-head RMSNorm of the keys over headDim; given exactly when qNorm is
-     * @param slidingWindow the configured window in tokens, or null for full causal attention
+     * @param projections the Linears by Hugging Face name
+     * @param qNorm       q_norm ([headDim] for HEAD, [heads·headDim] for PROJECTION), or null when options say NONE
+     * @param kNorm       k_norm, likewise
      */
-    public Attention(Ops ops, String typeName, int heads, int kvHeads, int headDim,
-                     Linear qProj, Linear kProj, Linear vProj, Linear oProj, RMSNorm qNorm, RMSNorm kNorm, Integer slidingWindow) {
+    public Attention(Ops ops, String typeName, int heads, int kvHeads, int headDim, Map<String, Linear> projections,
+                     RMSNorm qNorm, RMSNorm kNorm, AttentionOptions options) {
+        this(ops, typeName, heads, kvHeads, headDim, projections, qNorm, kNorm, options, null);
+    }
+
+    /** @param sinks gpt-oss's per-head attention sink logits [heads] (parameter {@code sinks}), or null */
+    public Attention(Ops ops, String typeName, int heads, int kvHeads, int headDim, Map<String, Linear> projections,
+                     RMSNorm qNorm, RMSNorm kNorm, AttentionOptions options, Tensor sinks) {
         if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0)
             throw new IllegalArgumentException(typeName + ": " + heads + " query heads is not a positive multiple of " + kvHeads + " key/value heads");
-        if ((qNorm == null) != (kNorm == null)) throw new IllegalArgumentException(typeName + ": q_norm and k_norm come together");
+        if ((qNorm != null) != (options.qkNorm() != QkNorm.NONE) || (kNorm != null) != (options.qkNorm() != QkNorm.NONE))
+            throw new IllegalArgumentException(typeName + ": q_norm and k_norm must be given exactly when the q/k norm is " + options.qkNorm());
         this.ops = ops;
         this.typeName = typeName;
         this.heads = heads;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
-        this.qkNorm = qNorm != null;
-        this.slidingWindow = slidingWindow;
-        registerModule("q_proj", qProj);
-        registerModule("k_proj", kProj);
-        registerModule("v_proj", vProj);
-        registerModule("o_proj", oProj);
-        if (qkNorm) {
+        this.options = options;
+        this.fusedQkv = projections.containsKey("qkv_proj");
+        for (String name : fusedQkv ? new String[] {"qkv_proj", "o_proj"} : new String[] {"q_proj", "k_proj", "v_proj", "o_proj"}) {
+            Linear projection = projections.get(name);
+            if (projection == null) throw new IllegalArgumentException(typeName + ": projection '" + name + "' is missing; given " + projections.keySet());
+            registerModule(name, projection);
+        }
+        if (projections.size() != (fusedQkv ? 2 : 4))
+            throw new IllegalArgumentException(typeName + ": unexpected projections " + projections.keySet());
+        if (qNorm != null) {
             registerModule("q_norm", qNorm);
             registerModule("k_norm", kNorm);
+        }
+        if (sinks != null) {
+            if (sinks.rank() != 1 || sinks.dim(0) != heads) throw new IllegalArgumentException(typeName + ": sinks must be [" + heads + "], got " + sinks.shape());
+            registerParameter("sinks", sinks);
         }
     }
 
@@ -78,6 +93,10 @@ public final class Attention extends Module {
         return headDim;
     }
 
+    public AttentionOptions options() {
+        return options;
+    }
+
     /** inputs: hidden [B, T, hidden], positionEmbeddings [2, B, T, headDim], attentionMask [B, T] or null. */
     @Override
     protected Tensor forward(Tensor... inputs) {
@@ -90,22 +109,36 @@ public final class Attention extends Module {
         if (positions.rank() != 4 || positions.dim(0) != 2 || positions.dim(1) != batch || positions.dim(2) != tokens || positions.dim(3) != headDim)
             throw new IllegalArgumentException(typeName + " expects position embeddings [2, " + batch + ", " + tokens + ", " + headDim
                     + "], got " + positions.shape());
-        if (slidingWindow != null && tokens > slidingWindow)
-            throw new UnsupportedOperationException(typeName + ": " + tokens + " tokens exceed sliding_window " + slidingWindow
-                    + "; sliding-window attention is not supported, use sequences of at most " + slidingWindow + " tokens");
-
-        Tensor q = ops.reshape(submodule("q_proj").call(hidden), batch, tokens, heads, headDim);
-        Tensor k = ops.reshape(submodule("k_proj").call(hidden), batch, tokens, kvHeads, headDim);
-        Tensor v = ops.reshape(submodule("v_proj").call(hidden), batch, tokens, kvHeads, headDim);
-        if (qkNorm) {
+        long qWidth = (long) heads * headDim, kvWidth = (long) kvHeads * headDim;
+        Tensor q, k, v;
+        if (fusedQkv) {
+            Tensor qkv = submodule("qkv_proj").call(hidden);
+            q = ops.narrow(qkv, 2, 0, qWidth);
+            k = ops.narrow(qkv, 2, qWidth, kvWidth);
+            v = ops.narrow(qkv, 2, qWidth + kvWidth, kvWidth);
+        } else {
+            q = submodule("q_proj").call(hidden);
+            k = submodule("k_proj").call(hidden);
+            v = submodule("v_proj").call(hidden);
+        }
+        if (options.qkNorm() == QkNorm.PROJECTION) {
             q = submodule("q_norm").call(q);
             k = submodule("k_norm").call(k);
         }
-        Tensor cos = ops.select(positions, 0, 0);
-        Tensor sin = ops.select(positions, 0, 1);
-        q = ops.rope(q, cos, sin);
-        k = ops.rope(k, cos, sin);
-        Tensor attended = ops.attention(q, k, v, mask, (float) (1 / Math.sqrt(headDim)));
-        return submodule("o_proj").call(ops.reshape(attended, batch, tokens, (long) heads * headDim));
+        q = ops.reshape(q, batch, tokens, heads, headDim);
+        k = ops.reshape(k, batch, tokens, kvHeads, headDim);
+        v = ops.reshape(v, batch, tokens, kvHeads, headDim);
+        if (options.qkNorm() == QkNorm.HEAD) {
+            q = submodule("q_norm").call(q);
+            k = submodule("k_norm").call(k);
+        }
+        if (options.rotary()) {
+            Tensor cos = ops.select(positions, 0, 0);
+            Tensor sin = ops.select(positions, 0, 1);
+            q = ops.rope(q, cos, sin);
+            k = ops.rope(k, cos, sin);
+        }
+        Tensor attended = ops.attention(q, k, v, mask, options.scale(), options.slidingWindow(), options.softcap(), parameter("sinks"));
+        return submodule("o_proj").call(ops.reshape(attended, batch, tokens, qWidth));
     }
 }

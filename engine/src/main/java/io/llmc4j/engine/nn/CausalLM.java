@@ -1,11 +1,12 @@
 package io.llmc4j.engine.nn;
 
+import io.llmc4j.engine.ops.Ops;
 import io.llmc4j.engine.tensor.Tensor;
 
 /**
  * The root of a decoder-only language model (Hugging Face {@code LlamaForCausalLM} and its
- * Mistral/Qwen2/Qwen3 siblings): the {@link DecoderModel} at {@code model} and the output
- * projection at {@code lm_head}.
+ * siblings): the {@link DecoderModel} at {@code model} and the output projection at
+ * {@code lm_head}, whose logits are optionally scaled (Granite) and soft-capped (Gemma 2).
  *
  * <p>forward(inputIds [B, T] I64 or I32, attentionMask [B, T] of 1/0 or null) → logits
  * [B, T, vocab], F32. Positions are 0..T−1 in every row; a mask only hides padding keys, so pad on
@@ -16,10 +17,28 @@ import io.llmc4j.engine.tensor.Tensor;
  * writers then skip {@code lm_head.weight}. Replacing either weight with another tensor unties them.
  */
 public final class CausalLM extends Module {
+    private final Ops ops;
     private final String typeName;
+    private final float logitScale;
+    private final float finalSoftcap;
 
     public CausalLM(String typeName, DecoderModel model, Linear lmHead) {
+        this(null, typeName, model, lmHead, 1f, 0f);
+    }
+
+    /**
+     * @param ops          computes the logit scale and soft-cap (may be null when neither applies)
+     * @param logitScale   factor on the logits (Granite: 1/logits_scaling; 1 elsewhere)
+     * @param finalSoftcap cap·tanh(logits/cap) (Gemma 2's final_logit_softcapping), or 0 for none
+     */
+    public CausalLM(Ops ops, String typeName, DecoderModel model, Linear lmHead, float logitScale, float finalSoftcap) {
+        if (!(logitScale > 0) || !(finalSoftcap >= 0))
+            throw new IllegalArgumentException(typeName + ": logit scale must be positive and soft-cap positive or 0, got " + logitScale + ", " + finalSoftcap);
+        if (ops == null && (logitScale != 1f || finalSoftcap != 0f)) throw new IllegalArgumentException(typeName + ": logit scaling needs ops");
+        this.ops = ops;
         this.typeName = typeName;
+        this.logitScale = logitScale;
+        this.finalSoftcap = finalSoftcap;
         registerModule("model", model);
         registerModule("lm_head", lmHead);
     }
@@ -56,6 +75,8 @@ public final class CausalLM extends Module {
         if (mask != null && !mask.shape().equals(ids.shape()))
             throw new IllegalArgumentException(typeName + ": attention mask " + mask.shape() + " does not match input ids " + ids.shape());
         Tensor hidden = submodule("model").call(ids, mask);
-        return submodule("lm_head").call(hidden);
+        Tensor logits = submodule("lm_head").call(hidden);
+        if (logitScale != 1f) logits = ops.scale(logits, logitScale);
+        return finalSoftcap > 0 ? ops.softcap(logits, finalSoftcap) : logits;
     }
 }

@@ -11,7 +11,7 @@ import io.llmc4j.engine.tensor.Tensor;
  * {@code ops.rope} expects. Only the input's shape is used, so the result is a constant for the
  * tracer. Inverse frequencies are θ^(−2i/headDim), adjusted by {@link RopeScaling}; as in Hugging
  * Face, they are stored as float32, the angle is the float32 product inverseFrequency·position and
- * cos/sin are taken of that float angle.
+ * cos/sin are taken of that float angle, then multiplied by the scaling's attention factor (YaRN).
  *
  * <p>No parameters and no persistent buffers. Immutable; thread-safe.
  */
@@ -19,12 +19,14 @@ public final class RotaryEmbedding extends Module {
     private final String typeName;
     private final int headDim;
     private final float[] inverseFrequencies;
+    private final float attentionScaling;
 
     /** {@code typeName} is the Hugging Face class name, e.g. "LlamaRotaryEmbedding". */
     public RotaryEmbedding(String typeName, int headDim, double theta, RopeScaling scaling) {
         this.typeName = typeName;
         this.headDim = headDim;
-        double[] scaled = scaling.apply(defaultInverseFrequencies(headDim, theta));
+        double[] scaled = scaling.apply(defaultInverseFrequencies(headDim, theta), theta, headDim);
+        this.attentionScaling = (float) scaling.attentionScaling();
         this.inverseFrequencies = new float[scaled.length];
         for (int i = 0; i < scaled.length; i++) inverseFrequencies[i] = (float) scaled[i];
     }
@@ -68,6 +70,10 @@ public final class RotaryEmbedding extends Module {
             for (int i = 0; i < half; i++) {
                 float angle = inverseFrequencies[i] * (float) t;
                 float cos = (float) Math.cos(angle), sin = (float) Math.sin(angle);
+                if (attentionScaling != 1f) {
+                    cos *= attentionScaling;
+                    sin *= attentionScaling;
+                }
                 data[row + i] = cos;
                 data[row + half + i] = cos;
                 data[(int) perTable + row + i] = sin;

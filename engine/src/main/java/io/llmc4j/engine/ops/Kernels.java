@@ -57,9 +57,29 @@ public interface Kernels {
      * Causal scaled-dot-product attention with grouped KV heads.
      * q [batch, tokens, qHeads, headDim]; k, v [batch, tokens, kvHeads, headDim] with qHeads a
      * multiple of kvHeads; mask [batch, tokens] of 1 (keep) / 0 (padding key) or null.
-     * Returns [batch, tokens, qHeads, headDim].
+     * Returns [batch, tokens, qHeads, headDim]. Full causal attention, no soft-capping.
      */
-    Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale);
+    default Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
+        return attention(q, k, v, mask, scale, 0, 0f, null);
+    }
+
+    /**
+     * {@link #attention(Tensor, Tensor, Tensor, Tensor, float)} where query i sees only keys j with
+     * i − window &lt; j ≤ i when {@code window} &gt; 0 (sliding window, Mistral/Gemma), and each
+     * scaled score s becomes softcap·tanh(s/softcap) when {@code softcap} &gt; 0 (Gemma 2). With
+     * {@code sinks} [qHeads] (gpt-oss), head h's softmax has one more logit, sinks[h], whose
+     * probability is dropped: the key weights then sum to less than 1.
+     */
+    Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap, Tensor sinks);
+
+    /**
+     * gpt-oss's clamped SwiGLU of an expert: with g = min(gate, limit) and u = clamp(up, −limit, limit),
+     * (u + 1) · g · sigmoid(alpha · g). gate and up of the same shape.
+     */
+    Tensor clampedSwiglu(Tensor gate, Tensor up, float alpha, float limit);
+
+    /** Elementwise cap·tanh(x/cap) (Gemma 2's final logit soft-capping); cap &gt; 0. */
+    Tensor softcap(Tensor x, float cap);
 
     /** Reduces {@code axis} away; returns an F32 tensor of the remaining shape. */
     Tensor reduce(Reduction reduction, Tensor x, int axis);

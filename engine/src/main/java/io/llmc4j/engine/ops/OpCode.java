@@ -6,6 +6,6 @@ package io.llmc4j.engine.ops;
  * arguments, and the interpreter replays it through {@link Ops#invoke}.
  */
 public enum OpCode {
-    LINEAR, MATMUL, EMBEDDING, RMS_NORM, ADD, MUL, SCALE, SILU, GELU, SOFTMAX, ROPE, ATTENTION, REDUCE, CONVERT,
+    LINEAR, MATMUL, EMBEDDING, RMS_NORM, ADD, MUL, SCALE, SILU, GELU, SOFTCAP, CLAMPED_SWIGLU, SOFTMAX, ROPE, ATTENTION, REDUCE, CONVERT,
     RESHAPE, TRANSPOSE, CONTIGUOUS, NARROW, SELECT
 }

@@ -65,7 +65,22 @@ public final class Ops {
     }
 
     public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
-        return invoke(OpCode.ATTENTION, q, k, v, mask, scale);
+        return attention(q, k, v, mask, scale, 0, 0f, null);
+    }
+
+    /** Attention with a sliding window (≤ 0: none), logit soft-cap (≤ 0: none) and sinks (or null); see {@link Kernels}. */
+    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap, Tensor sinks) {
+        return invoke(OpCode.ATTENTION, q, k, v, mask, scale, window, softcap, sinks);
+    }
+
+    /** gpt-oss's clamped SwiGLU; see {@link Kernels#clampedSwiglu}. */
+    public Tensor clampedSwiglu(Tensor gate, Tensor up, float alpha, float limit) {
+        return invoke(OpCode.CLAMPED_SWIGLU, gate, up, alpha, limit);
+    }
+
+    /** cap·tanh(x/cap). */
+    public Tensor softcap(Tensor x, float cap) {
+        return invoke(OpCode.SOFTCAP, x, cap);
     }
 
     public Tensor reduce(Reduction reduction, Tensor x, int axis) {
@@ -121,7 +136,10 @@ public final class Ops {
             case GELU -> kernels.gelu((Tensor) args[0]);
             case SOFTMAX -> kernels.softmax((Tensor) args[0]);
             case ROPE -> kernels.rope((Tensor) args[0], (Tensor) args[1], (Tensor) args[2]);
-            case ATTENTION -> kernels.attention((Tensor) args[0], (Tensor) args[1], (Tensor) args[2], (Tensor) args[3], (Float) args[4]);
+            case ATTENTION -> kernels.attention((Tensor) args[0], (Tensor) args[1], (Tensor) args[2], (Tensor) args[3], (Float) args[4],
+                    (Integer) args[5], (Float) args[6], (Tensor) args[7]);
+            case CLAMPED_SWIGLU -> kernels.clampedSwiglu((Tensor) args[0], (Tensor) args[1], (Float) args[2], (Float) args[3]);
+            case SOFTCAP -> kernels.softcap((Tensor) args[0], (Float) args[1]);
             case REDUCE -> kernels.reduce((Reduction) args[0], (Tensor) args[1], (Integer) args[2]);
             case CONVERT -> kernels.convert((Tensor) args[0], (DType) args[1]);
             case RESHAPE -> ((Tensor) args[0]).contiguous().reshape((long[]) args[1]);

@@ -163,7 +163,25 @@ public final class ReferenceKernels implements Kernels {
     }
 
     @Override
-    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
+    public Tensor softcap(Tensor x, float cap) {
+        if (!(cap > 0)) throw new IllegalArgumentException("softcap: cap must be positive, got " + cap);
+        return map(x, v -> cap * Math.tanh(v / cap));
+    }
+
+    @Override
+    public Tensor clampedSwiglu(Tensor gate, Tensor up, float alpha, float limit) {
+        if (!gate.shape().equals(up.shape())) throw new IllegalArgumentException("clampedSwiglu: gate " + gate.shape() + " and up " + up.shape() + " differ");
+        Tensor g = gate.contiguous(), u = up.contiguous();
+        Tensor out = Tensor.allocate(DType.F32, gate.shape().toArray());
+        for (long i = 0; i < out.elementCount(); i++) {
+            double x = Math.min(g.getFlat(i), limit), y = Math.max(-limit, Math.min(limit, u.getFlat(i)));
+            out.setFlat(i, (y + 1) * x / (1 + Math.exp(-alpha * x)));
+        }
+        return out;
+    }
+
+    @Override
+    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap, Tensor sinks) {
         long batch = q.dim(0), tokens = q.dim(1), qHeads = q.dim(2), dim = q.dim(3), kvHeads = k.dim(2);
         if (qHeads % kvHeads != 0) throw new IllegalArgumentException("attention: " + qHeads + " query heads not a multiple of " + kvHeads + " kv heads");
         long group = qHeads / kvHeads;
@@ -175,17 +193,20 @@ public final class ReferenceKernels implements Kernels {
                 for (long i = 0; i < tokens; i++) {
                     double max = Double.NEGATIVE_INFINITY;
                     for (long j = 0; j <= i; j++) {
-                        boolean keep = mask == null || mask.getFloat(b, j) != 0;
+                        boolean keep = (mask == null || mask.getFloat(b, j) != 0) && (window <= 0 || j > i - window);
                         double s = Double.NEGATIVE_INFINITY;
                         if (keep) {
                             s = 0;
                             for (long d = 0; d < dim; d++) s += (double) q.getFloat(b, i, h, d) * k.getFloat(b, j, kvh, d);
                             s *= scale;
+                            if (softcap > 0) s = softcap * Math.tanh(s / softcap);
                         }
                         scores[(int) j] = s;
                         max = Math.max(max, s);
                     }
-                    double sum = 0;
+                    double sink = sinks == null ? Double.NEGATIVE_INFINITY : sinks.getFloat(h);
+                    if (max != Double.NEGATIVE_INFINITY) max = Math.max(max, sink);
+                    double sum = max == Double.NEGATIVE_INFINITY ? 0 : Math.exp(sink - max);
                     for (long j = 0; j <= i; j++) {
                         scores[(int) j] = max == Double.NEGATIVE_INFINITY ? 0 : Math.exp(scores[(int) j] - max);
                         sum += scores[(int) j];

@@ -4,6 +4,7 @@ import io.llmc4j.engine.ops.attention.CausalAttention;
 import io.llmc4j.engine.ops.attention.Rope;
 import io.llmc4j.engine.ops.convert.TensorConversion;
 import io.llmc4j.engine.ops.elementwise.Binary;
+import io.llmc4j.engine.ops.elementwise.ClampedSwiglu;
 import io.llmc4j.engine.ops.elementwise.Unary;
 import io.llmc4j.engine.ops.gather.EmbeddingGather;
 import io.llmc4j.engine.ops.gemm.Gemm;
@@ -109,8 +110,18 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
-        return CausalAttention.apply(q, k, v, mask, scale, parallel);
+    public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, int window, float softcap, Tensor sinks) {
+        return CausalAttention.apply(q, k, v, mask, scale, window, softcap, sinks, parallel);
+    }
+
+    @Override
+    public Tensor clampedSwiglu(Tensor gate, Tensor up, float alpha, float limit) {
+        return ClampedSwiglu.apply(gate, up, alpha, limit);
+    }
+
+    @Override
+    public Tensor softcap(Tensor x, float cap) {
+        return Unary.softcap(x, cap, parallel);
     }
 
     @Override

@@ -65,8 +65,11 @@ class ShapeInferenceTest {
         }
         Tensor q = TinyModels.random(r, 1, 2, 3, 4, 6), k = TinyModels.random(r, 1, 2, 3, 2, 6);
         cases.add(new Case("rope", OpCode.ROPE, new Object[] {q, TinyModels.random(r, 1, 2, 3, 6), TinyModels.random(r, 1, 2, 3, 6)}));
-        cases.add(new Case("attention", OpCode.ATTENTION, new Object[] {q, k, TinyModels.random(r, 1, 2, 3, 2, 6), TinyModels.mask(2, 3, 1), 0.4f}));
-        cases.add(new Case("attention no mask", OpCode.ATTENTION, new Object[] {q, k, k, null, 0.4f}));
+        cases.add(new Case("attention", OpCode.ATTENTION, new Object[] {q, k, TinyModels.random(r, 1, 2, 3, 2, 6), TinyModels.mask(2, 3, 1), 0.4f, 0, 0f, null}));
+        cases.add(new Case("attention no mask", OpCode.ATTENTION, new Object[] {q, k, k, null, 0.4f, 0, 0f, null}));
+        cases.add(new Case("attention window softcap", OpCode.ATTENTION, new Object[] {q, k, k, null, 0.4f, 2, 30f, TinyModels.random(r, 1, 4)}));
+        cases.add(new Case("softcap", OpCode.SOFTCAP, new Object[] {q, 30f}));
+        cases.add(new Case("clamped swiglu", OpCode.CLAMPED_SWIGLU, new Object[] {q, q, 1.702f, 7f}));
         return cases.stream();
     }
 

@@ -103,9 +103,16 @@ class ModelConfigTest {
         ModelConfig v5 = parse(", \"rope_parameters\": {\"rope_type\": \"linear\", \"factor\": 2.0, \"rope_theta\": 1000000.0}");
         assertEquals(new RopeScaling.Linear(2), v5.ropeScaling());
         assertEquals(1e6, v5.ropeTheta());
-        ModelConfigException yarn = failure(", \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4}");
-        assertEquals("rope_scaling.rope_type", yarn.key());
-        assertTrue(yarn.getMessage().contains("yarn") && yarn.getMessage().contains("default, linear, llama3"), yarn.getMessage());
+        ModelConfigException longrope = failure(", \"rope_scaling\": {\"rope_type\": \"longrope\", \"factor\": 4}");
+        assertEquals("rope_scaling.rope_type", longrope.key());
+        assertTrue(longrope.getMessage().contains("longrope") && longrope.getMessage().contains("default, linear, llama3, yarn"), longrope.getMessage());
+        RopeScaling yarn = parse(", \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4, \"original_max_position_embeddings\": 4096}").ropeScaling();
+        assertEquals(new RopeScaling.Yarn(4, 32, 1, 4096, true, Double.NaN, 0, 0), yarn);
+        assertEquals(0.1 * Math.log(4) + 1, yarn.attentionScaling(), 1e-12);
+        double[] base = io.llmc4j.engine.nn.RotaryEmbedding.defaultInverseFrequencies(64, 10000);
+        double[] scaled = yarn.apply(base, 10000, 64);
+        assertEquals(base[0], scaled[0], 1e-15, "fast rotations are extrapolated (kept)");
+        assertEquals(base[31] / 4, scaled[31], 1e-15, "slow rotations are interpolated (divided by the factor)");
         ModelConfigException missing = failure(", \"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8, \"high_freq_factor\": 4, "
                 + "\"original_max_position_embeddings\": 8192}");
         assertEquals("rope_scaling.low_freq_factor", missing.key());

@@ -29,8 +29,9 @@ class ModelsTest {
         ModelConfig gpt2 = ModelTesting.edited(SyntheticModels.TINY, j -> j.put("model_type", "gpt2"));
         ModelConfigException e = assertThrows(ModelConfigException.class, () -> Models.build(gpt2, new MapTensorSource(Map.of(), "empty"), ModelTesting.OPS));
         assertEquals("model_type", e.key());
-        assertTrue(e.getMessage().contains("\"gpt2\"") && e.getMessage().contains("llama, mistral, qwen2, qwen3"), e.getMessage());
-        assertEquals(List.of("llama", "mistral", "qwen2", "qwen3"), List.copyOf(Architecture.supportedTypes()));
+        assertTrue(e.getMessage().contains("\"gpt2\"") && e.getMessage().contains("llama, mistral, mixtral, olmo2"), e.getMessage());
+        assertEquals(List.of("gemma", "gemma2", "gemma3_text", "gpt_oss", "granite", "llama", "mistral", "mixtral", "olmo2", "phi3", "qwen2", "qwen2_moe",
+                "qwen3", "qwen3_moe", "smollm3"), List.copyOf(Architecture.supportedTypes()));
     }
 
     @Test
@@ -87,12 +88,18 @@ class ModelsTest {
     }
 
     @Test
-    void sequencesLongerThanTheSlidingWindowAreRefused() {
+    void aSlidingWindowChangesOnlyPositionsBeyondIt() {
         ModelConfig windowed = ModelTesting.edited(SyntheticModels.TINY_MISTRAL, j -> j.put("sliding_window", 4));
-        CausalLM model = ModelTesting.build(windowed, ModelTesting.weights(windowed, 1));
-        assertEquals(4, model.logits(Tensor.ofLongs(new long[] {1, 2, 3, 4}, 1, 4), null).dim(1));
-        var e = assertThrows(UnsupportedOperationException.class, () -> model.logits(Tensor.ofLongs(new long[] {1, 2, 3, 4, 5}, 1, 5), null));
-        assertTrue(e.getMessage().contains("sliding_window 4"), e.getMessage());
+        ModelConfig full = ModelTesting.edited(SyntheticModels.TINY_MISTRAL, j -> j.putNull("sliding_window"));
+        var weights = ModelTesting.weights(windowed, 1);
+        Tensor ids = Tensor.ofLongs(new long[] {1, 2, 3, 4, 5, 6, 7}, 1, 7);
+        float[] slid = ModelTesting.build(windowed, weights).logits(ids, null).toFloatArray();
+        float[] causal = ModelTesting.build(full, weights).logits(ids, null).toFloatArray();
+        int vocab = windowed.vocabSize();
+        for (int i = 0; i < 4 * vocab; i++) assertEquals(causal[i], slid[i], "position " + i / vocab + " sees no more than the window");
+        boolean differs = false;
+        for (int i = 4 * vocab; i < slid.length; i++) differs |= slid[i] != causal[i];
+        assertTrue(differs, "positions past the window see fewer keys");
     }
 
     @Test

@@ -54,7 +54,7 @@ class SymbolicForwardTest {
                 case SELECT -> x.select((Integer) args[1], (Long) args[2]).withTraceTag(this);
                 case NARROW -> x.narrow((Integer) args[1], (Long) args[2], (Long) args[3]).withTraceTag(this);
                 case TRANSPOSE -> x.transpose((Integer) args[1], (Integer) args[2]).withTraceTag(this);
-                case RMS_NORM, ADD, MUL, SCALE, SILU, GELU, SOFTMAX, ROPE, ATTENTION, CONTIGUOUS, CONVERT -> symbolic(dims);
+                case RMS_NORM, ADD, MUL, SCALE, SILU, GELU, SOFTCAP, CLAMPED_SWIGLU, SOFTMAX, ROPE, ATTENTION, CONTIGUOUS, CONVERT -> symbolic(dims);
                 case MATMUL, REDUCE -> throw new AssertionError(op + " is not used by the Llama family");
             };
         }

@@ -119,6 +119,18 @@ class SyntheticModelsTest {
     }
 
     @Test
+    void llama307mPresetHasTheSpeedAnchorsShapes() {
+        ModelConfig c = SyntheticModels.preset(SyntheticModels.LLAMA_307M);
+        assertEquals(List.of(2048, 5632, 4, 32, 4, 64, 32000), List.of(c.hiddenSize(), c.intermediateSize(), c.numHiddenLayers(),
+                c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(), c.vocabSize()));
+        assertTrue(!c.tieWordEmbeddings());
+        long parameters = 0;
+        for (long[] dims : Architecture.of("llama").parameterShapes(c).values()) parameters += Arrays.stream(dims).reduce(1, Math::multiplyExact);
+        // 4 layers of (2·2048² + 2·2048·256 + 3·2048·5632 + 2·2048) + 2·32000·2048 + 2048
+        assertEquals(4L * (2 * 2048 * 2048 + 2 * 2048 * 256 + 3 * 2048 * 5632 + 2 * 2048) + 2L * 32000 * 2048 + 2048, parameters);
+    }
+
+    @Test
     void llama32PresetHasTheRealShapes() {
         ModelConfig c = SyntheticModels.preset(SyntheticModels.LLAMA_3_2_1B);
         assertEquals(2048, c.hiddenSize());

@@ -6,6 +6,7 @@ import static io.llmc4j.engine.ops.KernelAssertions.assertSameBits;
 import static io.llmc4j.engine.ops.KernelAssertions.normal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmc4j.engine.tensor.DType;
 import io.llmc4j.engine.tensor.Tensor;
@@ -193,6 +194,73 @@ class VectorKernelsTest {
         float scale = (float) (1 / Math.sqrt(headDim));
         assertClose(fast.attention(q, k, v, mask, scale), REFERENCE.attention(q, k, v, mask, scale), null, 1e-5, 2e-6,
                 "attention seed " + seed);
+    }
+
+    static Stream<Arguments> windowCases() {
+        return Stream.of(Arguments.of(1, 0f), Arguments.of(3, 0f), Arguments.of(32, 0f), Arguments.of(70, 0f), Arguments.of(0, 2f),
+                Arguments.of(5, 1.5f), Arguments.of(65, 50f));
+    }
+
+    /**
+     * Sliding windows and soft-capping: the vector kernel matches the reference; and, independently, with
+     * a window w query i equals full causal attention over the keys [i − w + 1, i] alone (the last row of
+     * the reference run on that slice), which also checks windows that straddle the 64-query blocks.
+     */
+    @ParameterizedTest(name = "attention window={0} softcap={1}")
+    @MethodSource("windowCases")
+    void slidingWindowAndSoftcapMatchReferenceAndSlices(int window, float softcap) {
+        long seed = SEED + 31L * window + (long) softcap;
+        Random random = new Random(seed);
+        int batch = 2, tokens = 130, qHeads = 4, kvHeads = 2, headDim = 8;
+        Tensor q = normal(random, DType.F32, batch, tokens, qHeads, headDim);
+        Tensor k = normal(random, DType.F32, batch, tokens, kvHeads, headDim), v = normal(random, DType.F32, batch, tokens, kvHeads, headDim);
+        Tensor mask = Tensor.allocate(DType.F32, batch, tokens);
+        for (long i = 0; i < mask.elementCount(); i++) mask.setFlat(i, random.nextInt(5) == 0 ? 0 : 1);
+        float scale = 0.7f;
+        Tensor expected = REFERENCE.attention(q, k, v, mask, scale, window, softcap, null);
+        assertClose(fast.attention(q, k, v, mask, scale, window, softcap, null), expected, null, 1e-5, 2e-6, "attention window seed " + seed);
+        Tensor sinks = normal(random, DType.F32, qHeads);
+        assertClose(fast.attention(q, k, v, mask, scale, window, softcap, sinks), REFERENCE.attention(q, k, v, mask, scale, window, softcap, sinks),
+                null, 1e-5, 2e-6, "attention with sinks, seed " + seed);
+        if (window <= 0 || softcap > 0) return;
+        for (int i : new int[] {0, 1, window - 1, window, 63, 64, 64 + window, tokens - 1}) {
+            if (i < 0 || i >= tokens) continue;
+            int from = Math.max(0, i - window + 1), length = i - from + 1;
+            Tensor slice = REFERENCE.attention(q.narrow(1, from, length).contiguous(), k.narrow(1, from, length).contiguous(),
+                    v.narrow(1, from, length).contiguous(), mask.narrow(1, from, length).contiguous(), scale);
+            assertClose(expected.narrow(1, i, 1).contiguous(), slice.narrow(1, length - 1, 1).contiguous(), null, 1e-6, 1e-7,
+                    "query " + i + " against its window alone");
+        }
+    }
+
+    /** One key: out = v · e^s / (e^s + e^sink) with s = scale·q·k, written out by hand. */
+    @Test
+    void aSinkTakesItsShareOfTheSoftmax() {
+        Tensor q = Tensor.of(new float[] {1, 2}, 1, 1, 1, 2), k = Tensor.of(new float[] {0.5f, 0.25f}, 1, 1, 1, 2);
+        Tensor v = Tensor.of(new float[] {3, -4}, 1, 1, 1, 2), sinks = Tensor.of(new float[] {0.3f}, 1);
+        double s = 0.5 * (1 * 0.5 + 2 * 0.25), share = Math.exp(s) / (Math.exp(s) + Math.exp(0.3));
+        for (Kernels kernels : new Kernels[] {fast, REFERENCE})
+            assertArrayEquals(new float[] {(float) (3 * share), (float) (-4 * share)}, kernels.attention(q, k, v, null, 0.5f, 0, 0f, sinks).toFloatArray(),
+                    1e-6f, kernels.toString());
+    }
+
+    @Test
+    void clampedSwigluMatchesTheFormula() {
+        Tensor gate = Tensor.of(new float[] {-3, 0, 1.5f, 9}, 4), up = Tensor.of(new float[] {-8, 2, 0.5f, 8}, 4);
+        float[] expected = new float[4];
+        float[] g = {-3, 0, 1.5f, 7}, u = {-7, 2, 0.5f, 7};
+        for (int i = 0; i < 4; i++) expected[i] = (float) ((u[i] + 1) * g[i] / (1 + Math.exp(-1.702 * g[i])));
+        assertArrayEquals(expected, fast.clampedSwiglu(gate, up, 1.702f, 7f).toFloatArray(), 1e-6f);
+        assertArrayEquals(expected, REFERENCE.clampedSwiglu(gate, up, 1.702f, 7f).toFloatArray(), 1e-6f);
+    }
+
+    @Test
+    void softcapMatchesReference() {
+        Tensor x = normal(new Random(SEED), DType.F32, 3, 257);
+        Tensor scaled = REFERENCE.scale(x, 40f);
+        assertClose(fast.softcap(scaled, 30f), REFERENCE.softcap(scaled, 30f), null, 1e-6, 1e-6, "softcap");
+        float[] capped = fast.softcap(scaled, 30f).toFloatArray();
+        for (float c : capped) assertTrue(Math.abs(c) < 30f, "soft-capped values stay inside the cap: " + c);
     }
 
     static Stream<Arguments> reduceCases() {

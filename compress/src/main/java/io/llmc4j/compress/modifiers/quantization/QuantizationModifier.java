@@ -22,9 +22,11 @@ import java.util.List;
  *
  * <pre>
  *   initialize              attach a scheme to every targeted Linear not ignored; wrap its forward
- *   CALIBRATION_EPOCH_START weight qparams from the weights; observer hooks for static activations
- *   (batches)               hooks observe activations; forwards run quantize-dequantize
- *   CALIBRATION_EPOCH_END   hooks removed, observers dropped, status FROZEN
+ *   CALIBRATION_EPOCH_START observer hooks for static activations (status CALIBRATION)
+ *   (batches)               hooks observe activations; forwards run unquantized (DisableQuantization)
+ *   SEQUENTIAL_EPOCH_END    weight qparams of the subgraph's modules, from their current weights
+ *   CALIBRATION_EPOCH_END   remaining weight qparams, hooks removed, observers dropped, status FROZEN;
+ *                           from then on forwards run quantize-dequantize
  * </pre>
  *
  * Schemes come from a preset ({@code scheme: W8A8}) or {@code config_groups}; a Linear takes the
@@ -64,6 +66,12 @@ public final class QuantizationModifier extends Modifier implements QuantizingMo
                 || QuantizationCalibration.needsObserver(s.outputActivations()));
     }
 
+    /** Static output activations are quantized in their observer hook, so calibration outputs are not the plain forward's. */
+    @Override
+    public boolean hooksAlterCalibrationOutputs() {
+        return schemes.stream().anyMatch(s -> QuantizationCalibration.needsObserver(s.outputActivations()));
+    }
+
     @Override
     protected boolean onInitialize(State state) {
         schemes = SchemeResolver.resolve(args);
@@ -86,26 +94,21 @@ public final class QuantizationModifier extends Modifier implements QuantizingMo
                 if (!started()) startCalibration();
             }
             case SEQUENTIAL_EPOCH_END -> {
-                if (eventArgs.subgraph() != null) releaseFinishedWeights(eventArgs.subgraph().moduleNames());
+                if (started() && eventArgs.subgraph() != null) calibrateWeights(eventArgs.subgraph().moduleNames());
             }
             case CALIBRATION_EPOCH_END -> {
                 if (started() && !ended()) endCalibration();
-                forwards.forEach(QuantizedLinearForward::releaseCachedWeight);
             }
             default -> {
             }
         }
     }
 
-    /**
-     * Subgraphs run in order, so when subgraph k's calibration pass ends, modules outside it belong to
-     * finished subgraphs: their cached fake-quantized weights are released (bounded memory).
-     */
-    private void releaseFinishedWeights(Collection<String> subgraphModules) {
-        for (int i = 0; i < modules.size(); i++) {
-            String name = modules.get(i).name();
-            boolean inSubgraph = subgraphModules.stream().anyMatch(m -> name.equals(m) || name.startsWith(m + "."));
-            if (!inSubgraph) forwards.get(i).releaseCachedWeight();
+    /** Weight qparams of the targets that run in a subgraph calling {@code subgraphModules} (each a module path). */
+    private void calibrateWeights(Collection<String> subgraphModules) {
+        for (QuantizedModule target : modules) {
+            String name = target.name();
+            if (subgraphModules.stream().anyMatch(m -> m.isEmpty() || name.equals(m) || name.startsWith(m + "."))) calibration.calibrateWeight(target);
         }
     }
 

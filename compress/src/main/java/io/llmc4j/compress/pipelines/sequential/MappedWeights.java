@@ -1,18 +1,17 @@
 package io.llmc4j.compress.pipelines.sequential;
 
 import io.llmc4j.engine.nn.Module;
+import io.llmc4j.engine.tensor.MappedPages;
 import io.llmc4j.engine.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 
 /**
- * Releases the resident pages of memory-mapped parameters and buffers (those of a model opened
- * with mmapped safetensors): {@link MemorySegment#unload()} on each tensor's bytes, which on Linux
- * is {@code madvise(MADV_DONTNEED)} over a read-only file mapping. The data stays valid: a later
- * read faults the pages back in from the page cache or the file. Heap or arena tensors (weights a
- * modifier replaced, activations) are left alone. Stateless, thread-safe as long as nobody writes
+ * Releases the resident pages of the memory-mapped parameters and buffers of a model's modules
+ * (those of a model opened with mmapped safetensors), each tensor once ({@link MappedPages}). The
+ * data stays valid: a later read faults the pages back in from the page cache or the file. Heap or
+ * arena tensors (weights a modifier replaced, activations) are left alone. Stateless, thread-safe as long as nobody writes
  * to the model's module tree meanwhile.
  */
 public final class MappedWeights {
@@ -50,18 +49,13 @@ public final class MappedWeights {
         return bytes;
     }
 
-    /** Whether {@code tensor} has data and its memory is a view of a mapped file. */
+    /** Whether {@code tensor} has data and its memory is a view of a mapped file ({@link MappedPages#isMapped}). */
     public static boolean isMapped(Tensor tensor) {
-        return !tensor.isSymbolic() && tensor.segment().isMapped();
+        return MappedPages.isMapped(tensor);
     }
 
     private static long release(Tensor tensor, Set<Tensor> seen) {
-        if (tensor == null || !isMapped(tensor) || !seen.add(tensor)) return 0;
-        long size = tensor.byteSize();
-        if (size == 0) return 0;
-        // a strided view covers more than byteSize(): release from its first element to the segment's end at most
-        long span = tensor.isContiguous() ? size : tensor.segment().byteSize() - tensor.byteOffset();
-        tensor.segment().asSlice(tensor.byteOffset(), span).unload();
-        return size;
+        if (!isMapped(tensor) || !seen.add(tensor)) return 0;
+        return MappedPages.release(tensor);
     }
 }

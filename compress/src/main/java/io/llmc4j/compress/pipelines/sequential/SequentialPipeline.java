@@ -22,11 +22,13 @@ import java.util.Objects;
  *       ({@link SubgraphTracer}, once per input shape: {@link TracedSubgraphs});</li>
  *   <li>fill the {@link IntermediatesCache} with the batches;</li>
  *   <li>for each subgraph: pass 1 runs every batch with hooks on (observers and Hessians see the
- *       inputs as compressed by the subgraphs before); then
- *       {@link CalibrationCallbacks#sequentialEpochEnd} lets the modifiers compress it; pass 2 runs
- *       every batch with all hooks off ({@link HookSwitch#disable()}), stores the outputs and
- *       deletes the names no later subgraph reads. The last subgraph has no pass 2: nothing reads
- *       its outputs.</li>
+ *       inputs as the subgraphs before computed them with the weights the modifiers left there) and
+ *       stores the outputs; then {@link CalibrationCallbacks#sequentialEpochEnd} lets the modifiers
+ *       compress it; when a modifier replaced one of its parameters (or hooks alter outputs), pass 2
+ *       runs every batch with all hooks off ({@link HookSwitch#disable()}) and stores the outputs
+ *       again, else pass 1's outputs stand; the names no later subgraph reads are deleted. The last
+ *       subgraph has no pass 2: nothing reads its outputs. A subgraph that neither it nor a later one
+ *       observes (no hooks) is not run at all.</li>
  * </ol>
  * When {@link Options#releaseMappedWeights()} is on (the default), each subgraph's finished step
  * then releases the pages of its modules' memory-mapped parameters ({@link MappedWeights#release}):
@@ -110,33 +112,76 @@ public final class SequentialPipeline implements CalibrationPipeline {
      * The per-subgraph loop on a filled cache (without the epoch start and end events). After
      * subgraph {@code i}, batch {@code b} of the cache holds exactly the names that subgraphs after
      * {@code i} read.
+     *
+     * <p>Pass 1 stores its outputs. After {@code SEQUENTIAL_EPOCH_END}, pass 2 runs only when the
+     * outputs of pass 1 no longer hold: a modifier replaced a parameter or buffer of the subgraph
+     * ({@link SubgraphParameters}), or the callbacks say hooks alter outputs
+     * ({@link CalibrationCallbacks#hooksAlterOutputs()}). A subgraph whose modules, and those of
+     * every later subgraph, have no hooks is not run at all (e.g. the tail with an ignored lm_head):
+     * its modifiers still hear its epoch end.
      */
     public void calibrate(TracedSubgraphs subgraphs, IntermediatesCache cache, CalibrationCallbacks callbacks) {
         int count = subgraphs.size();
+        boolean[] needed = neededSubgraphs(subgraphs);
         for (int i = 0; i < count; i++) {
             final int index = i;
+            final boolean last = i == count - 1;
             String label = "(" + (i + 1) + "/" + count + ")";
+            if (!needed[i]) {
+                progress.line(label + ": Skipped (no hooks in this or a later subgraph: nothing reads its outputs)");
+                callbacks.sequentialEpochEnd(subgraphs.subgraph(index));
+                finish(subgraphs.subgraph(index), index, count, 0, 0, cache);
+                continue;
+            }
             long start = System.nanoTime();
-            cache.forEachBatch(b -> subgraphs.subgraph(b, index).inputNames(),
-                    (b, inputs) -> forward(subgraphs, index, b, inputs, label));
+            cache.forEachBatch(b -> subgraphs.subgraph(b, index).inputNames(), (b, inputs) -> {
+                Map<String, Tensor> outputs = forward(subgraphs, index, b, inputs, label);
+                if (!last) cache.update(b, outputs);
+            });
             long calibrateNanos = report(label + ": Calibrating", cache.batchCount(), start);
 
+            SubgraphParameters before = SubgraphParameters.of(subgraphs.subgraph(index));   // every shape's trace calls the same modules
             callbacks.sequentialEpochEnd(subgraphs.subgraph(index));
 
             long propagateNanos = 0;
-            if (i < count - 1) {
+            if (!last) {
                 start = System.nanoTime();
-                try (var _ = HookSwitch.disable()) {
-                    cache.forEachBatch(b -> subgraphs.subgraph(b, index).inputNames(), (b, inputs) -> {
-                        Map<String, Tensor> outputs = forward(subgraphs, index, b, inputs, label);
-                        cache.update(b, outputs);
-                        cache.delete(b, subgraphs.subgraph(b, index).consumedNames());
-                    });
+                if (SubgraphParameters.of(subgraphs.subgraph(index)).changedSince(before) || callbacks.hooksAlterOutputs()) {
+                    try (var _ = HookSwitch.disable()) {
+                        cache.forEachBatch(b -> subgraphs.subgraph(b, index).inputNames(), (b, inputs) -> {
+                            cache.update(b, forward(subgraphs, index, b, inputs, label));
+                            cache.delete(b, subgraphs.subgraph(b, index).consumedNames());
+                        });
+                    }
+                    propagateNanos = report(label + ": Propagating", cache.batchCount(), start);
+                } else {
+                    for (int b = 0; b < cache.batchCount(); b++) cache.delete(b, subgraphs.subgraph(b, index).consumedNames());
+                    progress.line(label + ": Propagating: the calibration pass's outputs (no weights changed)");
                 }
-                propagateNanos = report(label + ": Propagating", cache.batchCount(), start);
             }
             finish(subgraphs.subgraph(index), index, count, calibrateNanos, propagateNanos, cache);
         }
+    }
+
+    /**
+     * Subgraph {@code i} must run when a module of it or of a later subgraph has hooks (observers,
+     * Hessians): later hooks need its outputs. Every input shape's trace calls the same modules.
+     */
+    private static boolean[] neededSubgraphs(TracedSubgraphs subgraphs) {
+        int count = subgraphs.size();
+        boolean[] needed = new boolean[count];
+        boolean later = false;
+        for (int i = count - 1; i >= 0; i--) {
+            later |= hasHooks(subgraphs.subgraph(i));
+            needed[i] = later;
+        }
+        return needed;
+    }
+
+    private static boolean hasHooks(Subgraph subgraph) {
+        Module root = subgraph.interpreter().root();
+        for (String path : subgraph.modulesWithDescendants()) if ((path.isEmpty() ? root : root.submodule(path)).hasHooks()) return true;
+        return false;
     }
 
     /** The subgraph-finished step: release its mapped weights (when on), then tell the listener. */

@@ -22,8 +22,9 @@ public interface SubgraphListener {
      * @param index              0-based subgraph index
      * @param count              number of subgraphs
      * @param subgraph           the subgraph (of the first input shape's trace)
-     * @param calibrateNanos     wall time of pass 1 (hooks on), all batches
-     * @param propagateNanos     wall time of pass 2 (hooks off, outputs stored); 0 for the last subgraph
+     * @param calibrateNanos     wall time of pass 1 (hooks on), all batches; 0 for a skipped subgraph
+     * @param propagateNanos     wall time of pass 2 (hooks off, outputs stored); 0 when it did not run (the
+     *                           last subgraph, pass 1's outputs kept, or the subgraph skipped)
      * @param releasedBytes      bytes of mapped weights released; 0 when releasing is off
      * @param cache              the intermediates cache, as it is now (read its sizes, do not modify it)
      */

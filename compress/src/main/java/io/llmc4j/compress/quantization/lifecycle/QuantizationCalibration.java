@@ -8,12 +8,14 @@ import io.llmc4j.compress.quantization.DynamicMode;
 import io.llmc4j.compress.quantization.QParams;
 import io.llmc4j.compress.quantization.QuantizationArgs;
 import io.llmc4j.compress.quantization.QuantizationStatus;
+import io.llmc4j.engine.tensor.MappedPages;
 import io.llmc4j.engine.tensor.Tensor;
 
 /**
  * The calibration steps of one {@link QuantizedModule} (llm-compressor's
- * {@code modifiers/quantization/calibration.py}): start (observers, weight qparams, activation
- * hooks, status CALIBRATION) and freeze (observers dropped, status FROZEN). Hooks are registered
+ * {@code modifiers/quantization/calibration.py}): start (observers, activation hooks, status
+ * CALIBRATION), weight qparams at the end of the module's subgraph, and freeze (observers dropped,
+ * status FROZEN). Hooks are registered
  * through the modifier's {@link ModifierHooks}, so the modifier removes them all at once. Stateless.
  */
 public final class QuantizationCalibration {
@@ -24,13 +26,14 @@ public final class QuantizationCalibration {
     }
 
     /**
-     * Creates the observers, computes the weight qparams from the current weight (once: weights
-     * are observed by a memoryless observer) and registers input/output observer hooks for static
-     * activation args. Dynamic args get no observer: their qparams are computed in the forward.
+     * Creates the observers and registers input/output observer hooks for static activation args
+     * (status CALIBRATION). Dynamic args get no observer: their qparams are computed in the forward.
+     * The input hook only observes; the output hook observes and returns the output quantized with
+     * the qparams so far (compressed-tensors' {@code calibrate_output_hook}). Weight qparams come
+     * later, per subgraph ({@link #calibrateWeight}), so that only the weights being calibrated are
+     * read.
      */
     public void start(QuantizedModule target, ModifierHooks hooks) {
-        QuantizationArgs weightArgs = target.args(ObservedRole.WEIGHT);
-        if (weightArgs != null) updateWeightQParams(target);
         startActivations(target, hooks);
     }
 
@@ -57,15 +60,28 @@ public final class QuantizationCalibration {
             target.observer(ObservedRole.OUTPUT, createObserver(ObservedRole.OUTPUT, outputArgs));
             hooks.registerForwardHook(target.module(), (module, inputs, output) -> {
                 observe(target, ObservedRole.OUTPUT, output);
-                return null;
+                return output.isSymbolic() ? null : QuantizedLinearForward.fakeQuantizeActivation(target, output, outputArgs, ObservedRole.OUTPUT);
             });
         }
         target.status(QuantizationStatus.CALIBRATION);
     }
 
-    /** Recomputes the weight qparams from the module's current weight (e.g. after a weight change). */
+    /**
+     * Computes the weight qparams from the module's current weight unless they exist (compressed-tensors
+     * observes weights at the end of their subgraph's calibration). No-op without weight args.
+     */
+    public void calibrateWeight(QuantizedModule target) {
+        if (target.args(ObservedRole.WEIGHT) != null && target.qparams(ObservedRole.WEIGHT) == null) updateWeightQParams(target);
+    }
+
+    /**
+     * Recomputes the weight qparams from the module's current weight (e.g. after a weight change),
+     * then releases the weight's resident pages when it is a view of a mapped file.
+     */
     public void updateWeightQParams(QuantizedModule target) {
-        target.setQParams(ObservedRole.WEIGHT, observeWeight(target.args(ObservedRole.WEIGHT), target.module().parameter("weight")));
+        Tensor weight = target.module().parameter("weight");
+        target.setQParams(ObservedRole.WEIGHT, observeWeight(target.args(ObservedRole.WEIGHT), weight));
+        MappedPages.release(weight);   // read once here; the writer reads it again, from the page cache
     }
 
     /** Weight qparams of {@code weight} from a fresh weight observer of {@code args} (memoryless min-max unless the args name another). */
@@ -75,8 +91,9 @@ public final class QuantizationCalibration {
         return observer.qparams();
     }
 
-    /** Drops the observers and marks the module FROZEN; its qparams stay. */
+    /** Computes missing weight qparams ({@link #calibrateWeight}), drops the observers and marks the module FROZEN; its qparams stay. */
     public void freeze(QuantizedModule target) {
+        calibrateWeight(target);
         target.dropObservers();
         target.status(QuantizationStatus.FROZEN);
     }

@@ -20,11 +20,12 @@ import java.util.function.Function;
  *   weight ──▶ QDQ(weight_scale, weight_zero_point)  (cached per weight/scale) ─┴─▶ x·Wᵀ + b ──▶ QDQ(output args) ──▶ y
  * </pre>
  *
- * Active once the module's qparams exist (status CALIBRATION or later); before that, and for
- * symbolic (traced) inputs, the plain forward runs. The fake-quantized weight (in the weight's dtype)
- * is cached between forwards; the owner releases it when the module's subgraph is done, so a
- * sequential run holds at most two subgraphs' worth. It is a {@link ForwardWrapper}, so it keeps
- * working while hooks are disabled (the sequential pipeline's propagation pass). Not thread-safe.
+ * Active once the module is FROZEN (calibrated): before that, during calibration, and for symbolic
+ * (traced) inputs the plain forward runs. LLM Compressor runs every calibration pipeline inside
+ * {@code DisableQuantization}, so calibration forwards never fake-quantize; what calibration
+ * propagates is the weights modifiers changed. The fake-quantized weight (in the weight's dtype) is
+ * cached between forwards until {@link #releaseCachedWeight}. It is a {@link ForwardWrapper}, so it
+ * also runs while hooks are disabled. Not thread-safe.
  */
 public final class QuantizedLinearForward implements ForwardWrapper {
     private final QuantizedModule target;
@@ -43,12 +44,12 @@ public final class QuantizedLinearForward implements ForwardWrapper {
     @Override
     public Tensor apply(Module module, Tensor[] inputs, Function<Tensor[], Tensor> forward) {
         Tensor x = inputs[0];
-        if (x.isSymbolic() || target.status() == QuantizationStatus.INITIALIZED) return forward.apply(inputs);
+        if (x.isSymbolic() || !target.status().isAtLeast(QuantizationStatus.FROZEN)) return forward.apply(inputs);
         QuantizationArgs inputArgs = target.args(ObservedRole.INPUT);
-        if (inputArgs != null) x = fakeQuantizeActivation(x, inputArgs, ObservedRole.INPUT);
+        if (inputArgs != null) x = fakeQuantizeActivation(target, x, inputArgs, ObservedRole.INPUT);
         Tensor y = ops.linear(x, weightForForward(module), module.parameter("bias"));
         QuantizationArgs outputArgs = target.args(ObservedRole.OUTPUT);
-        return outputArgs == null ? y : fakeQuantizeActivation(y, outputArgs, ObservedRole.OUTPUT);
+        return outputArgs == null ? y : fakeQuantizeActivation(target, y, outputArgs, ObservedRole.OUTPUT);
     }
 
     /** Drops the cached fake-quantized weight (it is recomputed on the next forward). */
@@ -75,8 +76,8 @@ public final class QuantizedLinearForward implements ForwardWrapper {
         return cachedFakeQuantized;
     }
 
-    /** QDQ with the module's current qparams (calibration updates them batch by batch); x unchanged until they exist. */
-    private Tensor fakeQuantizeActivation(Tensor x, QuantizationArgs args, ObservedRole role) {
+    /** QDQ of {@code target}'s activation {@code role} with its current qparams (calibration updates them batch by batch); x unchanged until they exist. */
+    static Tensor fakeQuantizeActivation(QuantizedModule target, Tensor x, QuantizationArgs args, ObservedRole role) {
         String base = role.baseName();
         Module module = target.module();
         Tensor scale = module.parameter(base + "_scale"), globalScale = module.parameter(base + "_global_scale");

@@ -118,6 +118,47 @@ class QuantizationModifierEndToEndTest {
     }
 
     @Test
+    void staticInputScalesObserveTheUnquantizedModelAsLlmCompressorDoes() {
+        ModelConfig config = SyntheticModels.preset("tiny");
+        CausalLM model = Models.build(config, new InMemoryTensorSource("synthetic tiny", SyntheticModels.generate(config, 5, DType.F32)), OPS);
+        List<Batch> batches = List.of(Batch.of(List.of(sequence(config.vocabSize(), 10, 7)), 0), Batch.of(List.of(sequence(config.vocabSize(), 10, 8)), 0));
+        // Reference: the largest |input| of every Linear over the batches, in the plain (unquantized) model.
+        Map<String, float[]> absMax = new java.util.LinkedHashMap<>();
+        List<io.llmc4j.engine.nn.HookHandle> probes = new java.util.ArrayList<>();
+        model.namedModules().forEach((name, module) -> {
+            if (!(module instanceof io.llmc4j.engine.nn.Linear) || name.equals("lm_head")) return;
+            float[] max = absMax.computeIfAbsent(name, n -> new float[1]);
+            probes.add(module.registerForwardPreHook((m, in) -> {
+                for (float v : in[0].toFloatArray()) max[0] = Math.max(max[0], Math.abs(v));
+                return null;
+            }));
+        });
+        for (Batch b : batches) model.call(b.asModelInputs().get("input_ids"), b.asModelInputs().get("attention_mask"));
+        probes.forEach(io.llmc4j.engine.nn.HookHandle::remove);
+
+        QuantizationModifier modifier = run(model, "QuantizationModifier:\n  ignore: [lm_head]\n  scheme: FP8\n", batches);
+        for (QuantizedModule target : modifier.quantizedModules()) {
+            float expected = absMax.get(target.name())[0] / 448f;
+            float actual = target.module().parameter("input_scale").getFloat(0);
+            assertEquals(expected, actual, expected * 1e-6f, target.name() + ": static_minmax over the unquantized inputs (calibration does not fake-quantize)");
+        }
+    }
+
+    @Test
+    void dynamicActivationsNeedNoCalibrationForward() {
+        ModelConfig config = SyntheticModels.preset("tiny");
+        CausalLM model = Models.build(config, new InMemoryTensorSource("synthetic tiny", SyntheticModels.generate(config, 6, DType.F32)), OPS);
+        int[] forwards = new int[1];
+        model.submodule("model.layers.0").setForwardWrapper((m, in, forward) -> {
+            if (!in[0].isSymbolic()) forwards[0]++;
+            return forward.apply(in);
+        });
+        QuantizationModifier modifier = run(model, W8A8, List.of(Batch.of(List.of(sequence(config.vocabSize(), 6, 9)), 0)));
+        assertEquals(0, forwards[0], "W8A8 (dynamic per-token activations) is calibrated data-free, as LLM Compressor infers");
+        for (QuantizedModule target : modifier.quantizedModules()) assertNotNull(target.qparams(ObservedRole.WEIGHT), target.name());
+    }
+
+    @Test
     void nvfp4CalibratesTheInputGlobalScaleAndComputesGroupScalesAtRunTime() {
         ModelConfig config = SyntheticModels.preset("tiny");
         CausalLM model = Models.build(config, new InMemoryTensorSource("synthetic tiny", SyntheticModels.generate(config, 3, DType.F32)), OPS);

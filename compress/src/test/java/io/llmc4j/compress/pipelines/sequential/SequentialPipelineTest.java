@@ -23,9 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -54,7 +56,7 @@ class SequentialPipelineTest {
     }
 
     /** Records every event; runs an optional action at each sequential epoch end. */
-    static final class Recorder implements CalibrationCallbacks {
+    static class Recorder implements CalibrationCallbacks {
         final List<String> events = new ArrayList<>();
         final Consumer<Subgraph> atEpochEnd;
 
@@ -112,7 +114,7 @@ class SequentialPipelineTest {
         assertEquals("end", recorder.events.getLast());
         assertEquals(2 * subgraphs - 1 + 1, lines.size(), lines::toString);
         assertTrue(lines.get(1).matches("\\(1/" + subgraphs + "\\): Calibrating 3 batches in \\d+\\.\\d\\d s \\(\\d+\\.\\d\\d batches/s\\)"), lines::toString);
-        assertTrue(lines.get(2).startsWith("(1/" + subgraphs + "): Propagating 3 batches in "), lines::toString);
+        assertEquals("(1/" + subgraphs + "): Propagating: the calibration pass's outputs (no weights changed)", lines.get(2), lines::toString);
         assertTrue(lines.getLast().startsWith("(" + subgraphs + "/" + subgraphs + "): Calibrating"), lines::toString);
     }
 
@@ -186,6 +188,7 @@ class SequentialPipelineTest {
     @Test
     void theCacheHoldsExactlyWhatLaterSubgraphsRead() {
         var model = new TinyModels.TinyLM(OPS, 5, CONFIG);
+        captureOutputs(model.submodule("lm_head"));   // a hook in the last subgraph: every subgraph runs
         var batches = batches(10, 4, 4);
         var tracer = new SubgraphTracer(model, OPS, List.of(), List.of(), 1);
         var subgraphs = TracedSubgraphs.trace(tracer, ARGUMENTS, batches);
@@ -194,13 +197,63 @@ class SequentialPipelineTest {
             var recorder = new Recorder(s -> {
                 int i = order.indexOf(s);
                 for (int b = 0; b < batches.size(); b++) {
-                    var expected = i == 0 ? batches.get(b).keySet() : SubgraphRuns.expectedCache(order, batches.get(b).keySet(), i - 1);
-                    assertEquals(expected, cache.names(b), "before pass 2 of subgraph " + i);
+                    Set<String> expected = new HashSet<>(i == 0 ? batches.get(b).keySet() : SubgraphRuns.expectedCache(order, batches.get(b).keySet(), i - 1));
+                    if (i < order.size() - 1) expected.addAll(s.outputNames());   // pass 1 stored its outputs
+                    assertEquals(expected, cache.names(b), "at the epoch end of subgraph " + i);
                 }
             });
             new SequentialPipeline(OPS, SequentialPipeline.Options.defaults(), line -> { }).calibrate(subgraphs, cache, recorder);
             assertEquals(subgraphs.size(), recorder.events.size());
         }
+    }
+
+    @Test
+    void subgraphsThatNoHookNeedsDoNotRunButHearTheirEpochEnd() {
+        var model = new TinyModels.TinyLM(OPS, 5, CONFIG);
+        int[] layer1 = new int[1], layer3 = new int[1], head = new int[1];
+        model.submodule("model.layers.1.mlp.up_proj").registerForwardPreHook((m, in) -> {
+            layer1[0]++;
+            return null;
+        });
+        model.submodule("model.layers.3").setForwardWrapper((m, in, forward) -> {
+            if (!in[0].isSymbolic()) layer3[0]++;   // not counting the trace
+            return forward.apply(in);
+        });
+        model.submodule("lm_head").setForwardWrapper((m, in, forward) -> {
+            if (!in[0].isSymbolic()) head[0]++;
+            return forward.apply(in);
+        });
+        List<String> lines = new ArrayList<>();
+        var recorder = new Recorder(s -> { });
+        var batches = batches(12, 4, 4, 4);
+        pipeline(1, Offload.NONE, lines).run(model, ARGUMENTS, batches, recorder);
+        assertEquals(batches.size(), layer1[0], "the hooked subgraph runs once per batch");
+        assertEquals(0, layer3[0], "a later subgraph without hooks does not run");
+        assertEquals(0, head[0], "lm_head (no hooks) is not computed");
+        assertEquals(7, recorder.events.size(), "start, five epoch ends, end: " + recorder.events);
+        assertEquals(List.of("(3/5): Skipped (no hooks in this or a later subgraph: nothing reads its outputs)",
+                "(4/5): Skipped (no hooks in this or a later subgraph: nothing reads its outputs)",
+                "(5/5): Skipped (no hooks in this or a later subgraph: nothing reads its outputs)"), lines.subList(lines.size() - 3, lines.size()));
+    }
+
+    @Test
+    void hooksThatAlterOutputsMakeThePipelinePropagateWithHooksOff() {
+        var model = new TinyModels.TinyLM(OPS, 5, CONFIG);
+        var batches = batches(13, 5, 5);
+        List<Tensor> expected = new ArrayList<>();
+        for (var b : batches) expected.add(model.call(ModelInputs.arguments(b, ARGUMENTS)));
+        model.submodule("model.layers.0.mlp").registerForwardHook((m, in, out) -> OPS.scale(out, 2f));   // only in pass 1
+        List<Tensor> logits = captureOutputs(model.submodule("lm_head"));
+        List<String> lines = new ArrayList<>();
+        var altering = new Recorder(s -> { }) {
+            @Override
+            public boolean hooksAlterOutputs() {
+                return true;
+            }
+        };
+        pipeline(1, Offload.NONE, lines).run(model, ARGUMENTS, batches, altering);
+        assertTrue(lines.get(2).startsWith("(1/5): Propagating 2 batches in "), lines::toString);
+        for (int b = 0; b < batches.size(); b++) assertSameBits(expected.get(b), logits.get(b), "batch " + b + ": pass 2 ran without the hook");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.llmc4j.engine.io.safetensors;
 
+import io.llmc4j.engine.tensor.MappedPages;
 import io.llmc4j.engine.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,9 @@ import java.util.Set;
  * </pre>
  *
  * <p>Memory: the writer keeps references to the tensors of the shard being filled (at most
- * {@code maxShardBytes} of data, or one larger tensor) and drops them once that shard is on disk; the
- * caller must not change a tensor after adding it. On any failure, and on {@link #close()} before
+ * {@code maxShardBytes} of data, or one larger tensor) and drops them once that shard is on disk,
+ * releasing the resident pages of those that are views of mapped files ({@link MappedPages}: a
+ * source checkpoint's weights written as they are); the caller must not change a tensor after adding it. On any failure, and on {@link #close()} before
  * {@link #finish()}, every temporary file is deleted and the directory holds no new file. Confined to
  * one thread.
  */
@@ -143,6 +145,7 @@ public final class SafetensorsStreamingWriter implements AutoCloseable {
             Path temporary = SafetensorsWriter.writeTemporary(WritePlan.of(placeholder, shard, metadata));
             temporaries.add(temporary);
             shardTensors.add(List.copyOf(shard.keySet()));
+            for (Tensor t : shard.values()) MappedPages.release(t);
         } catch (RuntimeException | Error e) {
             fail(e);
             throw e;

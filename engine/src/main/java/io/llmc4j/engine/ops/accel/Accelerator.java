@@ -40,6 +40,14 @@ public interface Accelerator extends AutoCloseable {
      */
     Tensor reduce(Reduction reduction, Tensor x, int axis);
 
+    /**
+     * The Gram (GPTQ Hessian) update {@code h ← decay·h + scale·XᵀX} for activations x
+     * {@code [..., in]} (leading dims flattened into tokens) and h a contiguous F32 {@code [in, in]}
+     * tensor updated in place. {@code decay = 1, scale = 1} accumulates; GPTQ's running mean over n
+     * samples so far and m new ones is {@code decay = n/(n+m), scale = 2/(n+m)}.
+     */
+    void gramUpdate(Tensor x, Tensor h, float decay, float scale);
+
     /** Releases the backend's resources (device memory, contexts, threads it owns). Idempotent. */
     @Override
     void close();

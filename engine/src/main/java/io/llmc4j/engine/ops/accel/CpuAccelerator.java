@@ -59,6 +59,14 @@ public final class CpuAccelerator implements Accelerator {
         return AxisReduction.apply(reduction, x, axis, parallel);
     }
 
+    /** Computes XᵀX with {@link Gemm#matmul} (a transposed view, no copy), then combines row by row. */
+    @Override
+    public void gramUpdate(Tensor x, Tensor h, float decay, float scale) {
+        Tensor rows = GramChecks.rows(x, h);
+        Tensor gram = Gemm.matmul(rows.transpose(0, 1), rows, parallel);
+        GramChecks.combine(h, gram, decay, scale);
+    }
+
     @Override
     public void close() {
         if (ownsPool) parallel.close();

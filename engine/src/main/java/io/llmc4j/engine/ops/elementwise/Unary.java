@@ -40,6 +40,17 @@ public final class Unary {
         });
     }
 
+    /**
+     * cap · tanh(x / cap) (Gemma 2's logit soft-capping): a scalar loop over {@link Math#tanh} in
+     * double, applied once per forward to the logits, so not worth a vector polynomial.
+     */
+    public static Tensor softcap(Tensor x, float cap, Parallel parallel) {
+        if (!(cap > 0)) throw new IllegalArgumentException("softcap: cap must be positive, got " + cap);
+        return map(x, parallel, (in, inAt, out, outAt, count) -> {
+            for (int i = 0; i < count; i++) out[outAt + i] = (float) (cap * Math.tanh(in[inAt + i] / cap));
+        });
+    }
+
     /** x · sigmoid(x) = x / (1 + e^(−x)). */
     public static Tensor silu(Tensor x, Parallel parallel) {
         return map(x, parallel, (in, inAt, out, outAt, count) -> {

@@ -53,4 +53,26 @@ class CpuAcceleratorTest {
                     assertArrayEquals(reference.reduce(reduction, w, axis).toFloatArray(), cpu.reduce(reduction, w, axis).toFloatArray(), reduction + " axis " + axis);
         }
     }
+
+    @Test
+    void gramUpdateMatchesAPlainTripleLoop() {
+        Random random = new Random(SEED + 2);
+        Tensor x = normal(random, 2, 37, 19).to(DType.BF16), h = normal(random, 19, 19);
+        float[] start = h.toFloatArray(), xs = x.toFloatArray();
+        try (CpuAccelerator cpu = CpuAccelerator.withThreads(2)) {
+            cpu.gramUpdate(x, h, 0.5f, 0.25f);
+            for (int i = 0; i < 19; i++)
+                for (int j = 0; j < 19; j++) {
+                    double sum = 0, bound = 0;
+                    for (int t = 0; t < 74; t++) {
+                        sum += (double) xs[t * 19 + i] * xs[t * 19 + j];
+                        bound += Math.abs((double) xs[t * 19 + i] * xs[t * 19 + j]);
+                    }
+                    double want = 0.5 * start[i * 19 + j] + 0.25 * sum;
+                    assertTrue(Math.abs(h.getFloat(i, j) - want) <= 1e-5 * (0.5 * Math.abs(start[i * 19 + j]) + 0.25 * bound), "H[" + i + "," + j + "]");
+                }
+            assertThrows(IllegalArgumentException.class, () -> cpu.gramUpdate(x, Tensor.allocate(DType.F32, 19, 18), 1, 1));
+            assertThrows(IllegalArgumentException.class, () -> cpu.gramUpdate(x, Tensor.allocate(DType.BF16, 19, 19), 1, 1));
+        }
+    }
 }

@@ -1,0 +1,99 @@
+package io.llmc4j.compress.oneshot;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.llmc4j.compress.core.CompressionSession;
+import io.llmc4j.compress.data.Batch;
+import io.llmc4j.compress.data.TokenSequence;
+import io.llmc4j.compress.modifiers.StandardModifiers;
+import io.llmc4j.compress.modifiers.quantization.QuantizationModifier;
+import io.llmc4j.compress.observers.ObservedRole;
+import io.llmc4j.compress.pipelines.ProgressSink;
+import io.llmc4j.compress.quantization.lifecycle.QuantizedModule;
+import io.llmc4j.compress.recipe.Recipe;
+import io.llmc4j.compress.recipe.RecipeParser;
+import io.llmc4j.engine.io.InMemoryTensorSource;
+import io.llmc4j.engine.models.ModelConfig;
+import io.llmc4j.engine.models.Models;
+import io.llmc4j.engine.models.SyntheticModels;
+import io.llmc4j.engine.nn.CausalLM;
+import io.llmc4j.engine.ops.Ops;
+import io.llmc4j.engine.ops.Parallel;
+import io.llmc4j.engine.ops.VectorKernels;
+import io.llmc4j.engine.ops.accel.AcceleratedKernels;
+import io.llmc4j.engine.ops.accel.Accelerator;
+import io.llmc4j.engine.ops.accel.Accelerators;
+import io.llmc4j.engine.tensor.DType;
+import io.llmc4j.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Oneshot through the sequential pipeline with Linear forwards on an OpenCL device (PoCL's CPU
+ * device in CI) gives the CPU path's qparams: weight qparams bit for bit (W8A8), static activation
+ * scales within float-reordering tolerance (their inputs come out of device GEMMs), zero points equal.
+ * Skipped, with the reason, where no OpenCL device opens.
+ */
+class DeviceCalibrationTest {
+    private static final String W8A8 = "QuantizationModifier:\n  targets: [Linear]\n  ignore: [lm_head]\n  scheme: W8A8\n";
+    private static final String W8A8_STATIC = """
+            QuantizationModifier:
+              ignore: [lm_head]
+              config_groups:
+                group_0:
+                  targets: [Linear]
+                  weights: {num_bits: 8, type: int, symmetric: true, strategy: channel}
+                  input_activations: {num_bits: 8, type: int, symmetric: false, strategy: tensor, dynamic: false}
+            """;
+
+    @Test
+    void openClCalibrationGivesTheCpuQParams() {
+        List<String> log = new ArrayList<>();
+        Optional<Accelerator> device = Accelerators.device("opencl", log::add);
+        assumeTrue(device.isPresent(), "OpenCL unavailable: " + log);
+        ModelConfig config = SyntheticModels.preset("tiny");
+        Map<String, Tensor> weights = SyntheticModels.generate(config, 7, DType.F32);
+        List<Batch> batches = List.of(Batch.of(List.of(sequence(config.vocabSize(), 13, 1), sequence(config.vocabSize(), 13, 2)), 0),
+                Batch.of(List.of(sequence(config.vocabSize(), 13, 3)), 0));
+        try (Parallel parallel = new Parallel(2); AcceleratedKernels accelerated = new AcceleratedKernels(new VectorKernels(parallel), device.get())) {
+            Ops cpu = new Ops(new VectorKernels(parallel)), opencl = new Ops(accelerated);
+            for (String recipe : List.of(W8A8, W8A8_STATIC)) {
+                List<QuantizedModule> want = run(config, weights, cpu, recipe, batches), got = run(config, weights, opencl, recipe, batches);
+                assertEquals(want.size(), got.size());
+                for (int i = 0; i < want.size(); i++) {
+                    QuantizedModule w = want.get(i), g = got.get(i);
+                    assertEquals(w.name(), g.name());
+                    assertArrayEquals(w.qparams(ObservedRole.WEIGHT).scale().toFloatArray(), g.qparams(ObservedRole.WEIGHT).scale().toFloatArray(), w.name() + " weight scale");
+                    assertArrayEquals(w.qparams(ObservedRole.WEIGHT).zeroPoint().toFloatArray(), g.qparams(ObservedRole.WEIGHT).zeroPoint().toFloatArray(), w.name() + " weight zero point");
+                    if (recipe == W8A8_STATIC) {
+                        float ws = w.qparams(ObservedRole.INPUT).scale().getFlat(0), gs = g.qparams(ObservedRole.INPUT).scale().getFlat(0);
+                        assertTrue(Math.abs(ws - gs) <= 1e-5 * Math.abs(ws), w.name() + " input scale cpu " + ws + " opencl " + gs);
+                        assertArrayEquals(w.qparams(ObservedRole.INPUT).zeroPoint().toFloatArray(), g.qparams(ObservedRole.INPUT).zeroPoint().toFloatArray(), w.name() + " input zero point");
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<QuantizedModule> run(ModelConfig config, Map<String, Tensor> weights, Ops ops, String yaml, List<Batch> batches) {
+        CausalLM model = Models.build(config, new InMemoryTensorSource("synthetic tiny", weights), ops);
+        Recipe recipe = new RecipeParser(StandardModifiers.registry()).parseYaml(yaml, "test recipe");
+        CompressionSession session = Oneshot.run(model, ops, recipe, batches.stream().map(Batch::asModelInputs).toList(),
+                Oneshot.Options.defaults(), ProgressSink.silent());
+        return ((QuantizationModifier) session.lifecycle().modifiers().getFirst()).quantizedModules();
+    }
+
+    private static TokenSequence sequence(int vocab, int length, long seed) {
+        Random random = new Random(seed);
+        int[] ids = new int[length];
+        for (int i = 0; i < length; i++) ids[i] = random.nextInt(vocab);
+        return new TokenSequence(ids, null, "random seed " + seed);
+    }
+}
