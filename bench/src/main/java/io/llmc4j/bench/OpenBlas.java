@@ -16,13 +16,16 @@ import java.util.Optional;
  * native segments (an Arena's, not heap arrays).
  */
 final class OpenBlas implements AutoCloseable {
-    private static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+    private static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112, LOWER = 122;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
 
     private final Arena arena;
     private final MethodHandle sgemm;
     private final MethodHandle setThreads;
+    private final MethodHandle ssyrk;
+    private final MethodHandle spotrf;
+    private final MethodHandle spotri;
     private final String description;
 
     private OpenBlas(Arena arena, SymbolLookup library) throws Throwable {
@@ -30,6 +33,13 @@ final class OpenBlas implements AutoCloseable {
         this.arena = arena;
         this.sgemm = linker.downcallHandle(library.find("cblas_sgemm").orElseThrow(), FunctionDescriptor.ofVoid(
                 INT, INT, INT, INT, INT, INT, FLOAT, ValueLayout.ADDRESS, INT, ValueLayout.ADDRESS, INT, FLOAT, ValueLayout.ADDRESS, INT));
+        this.ssyrk = linker.downcallHandle(library.find("cblas_ssyrk").orElseThrow(), FunctionDescriptor.ofVoid(
+                INT, INT, INT, INT, INT, FLOAT, ValueLayout.ADDRESS, INT, FLOAT, ValueLayout.ADDRESS, INT));
+        // Fortran LAPACK: every argument by reference, then the hidden length of the character argument.
+        FunctionDescriptor lapack = FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
+        this.spotrf = linker.downcallHandle(library.find("spotrf_").orElseThrow(), lapack);
+        this.spotri = linker.downcallHandle(library.find("spotri_").orElseThrow(), lapack);
         this.setThreads = linker.downcallHandle(library.find("openblas_set_num_threads").orElseThrow(), FunctionDescriptor.ofVoid(INT));
         MethodHandle config = linker.downcallHandle(library.find("openblas_get_config").orElseThrow(), FunctionDescriptor.of(ValueLayout.ADDRESS));
         MethodHandle core = linker.downcallHandle(library.find("openblas_get_corename").orElseThrow(), FunctionDescriptor.of(ValueLayout.ADDRESS));
@@ -65,6 +75,29 @@ final class OpenBlas implements AutoCloseable {
     /** C[M,N] = A[M,K] · B[K,N] (row-major). */
     void matmul(MemorySegment a, MemorySegment b, MemorySegment c, int m, int k, int n) throws Throwable {
         sgemm.invokeExact(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k, 1f, a, k, b, n, 0f, c, n);
+    }
+
+    /** Lower triangle of the row-major C[N,N] += Xᵀ·X for X[K,N] (row-major): {@code ssyrk}. */
+    void syrkLower(MemorySegment x, MemorySegment c, int n, int k) throws Throwable {
+        ssyrk.invokeExact(ROW_MAJOR, LOWER, TRANS, n, k, 1f, x, n, 1f, c, n);
+    }
+
+    /** C[M,N] −= A[M,K] · B[K,N] with row strides lda, ldb, ldc (row-major). */
+    void subtractProduct(MemorySegment a, int lda, MemorySegment b, int ldb, MemorySegment c, int ldc, int m, int k, int n) throws Throwable {
+        sgemm.invokeExact(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k, -1f, a, lda, b, ldb, 1f, c, ldc);
+    }
+
+    /**
+     * LAPACK {@code spotrf} ({@code inverse} false) or {@code spotri} (true) on the column-major
+     * {@code uplo} triangle of the n×n matrix a; returns LAPACK's info (0: success).
+     */
+    int lapack(boolean inverse, char uplo, MemorySegment a, int n, Arena scratch) throws Throwable {
+        MemorySegment u = scratch.allocate(1), size = scratch.allocate(INT), info = scratch.allocate(INT);
+        u.set(ValueLayout.JAVA_BYTE, 0, (byte) uplo);
+        size.set(INT, 0, n);
+        if (inverse) spotri.invokeExact(u, size, a, size, info, 1L);
+        else spotrf.invokeExact(u, size, a, size, info, 1L);
+        return info.get(INT, 0);
     }
 
     private static String text(MemorySegment cString) {

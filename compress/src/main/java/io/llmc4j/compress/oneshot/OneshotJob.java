@@ -63,7 +63,7 @@ public final class OneshotJob {
             for (QuantizedModule module : quantization.quantizedModules()) {
                 refs.add(new QuantizedModuleRef(module.name(), module.module(), module.scheme()));
                 ModuleReport report = new ModuleReport(module.name(), FormatInference.forScheme(module.scheme()).value(),
-                        QuantizationError.relativeWeightError(module));
+                        quantization.originalWeightError(module.name()).orElseGet(() -> QuantizationError.relativeWeightError(module)));
                 reports.add(report);
                 progress.line(String.format(java.util.Locale.ROOT, "%-40s %-16s weight error %.5f", report.name(), report.format(), report.relativeWeightError()));
             }

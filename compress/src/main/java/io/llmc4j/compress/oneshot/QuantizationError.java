@@ -1,5 +1,6 @@
 package io.llmc4j.compress.oneshot;
 
+import io.llmc4j.compress.quantization.WeightError;
 import io.llmc4j.compress.quantization.lifecycle.QuantizedModule;
 import io.llmc4j.engine.tensor.MappedPages;
 import io.llmc4j.engine.tensor.Tensor;
@@ -18,12 +19,6 @@ final class QuantizationError {
         Tensor weight = target.module().parameter("weight");
         float[] w = weight.toFloatArray(), q = fakeQuantized.toFloatArray();
         MappedPages.release(weight);
-        double difference = 0, norm = 0;
-        for (int i = 0; i < w.length; i++) {
-            double d = (double) w[i] - q[i];
-            difference += d * d;
-            norm += (double) w[i] * w[i];
-        }
-        return norm == 0 ? 0 : Math.sqrt(difference / norm);
+        return WeightError.relative(w, q);
     }
 }

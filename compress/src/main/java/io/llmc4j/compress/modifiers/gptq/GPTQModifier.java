@@ -27,6 +27,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * GPTQ quantization of Linear layers (LLM Compressor's {@code GPTQModifier}):
@@ -53,6 +54,7 @@ public final class GPTQModifier extends Modifier implements QuantizingModifier {
     private final QuantizationCalibration calibration = new QuantizationCalibration(ObserverRegistry.standard());
     private final List<QuantizedModule> modules = new ArrayList<>();
     private final List<String> ignored = new ArrayList<>();
+    private final List<QuantizedLinearForward> forwards = new ArrayList<>();
     private final Map<QuantizedModule, HessianSum> hessians = new IdentityHashMap<>();
     private final Map<QuantizedModule, Boolean> done = new IdentityHashMap<>();
     private final Map<String, GptqResult> results = new LinkedHashMap<>();
@@ -91,7 +93,9 @@ public final class GPTQModifier extends Modifier implements QuantizingModifier {
         QuantizationTargets targets = QuantizationTargets.match(state.model(), schemes, args.ignore(), NAME);
         for (QuantizedModule target : targets.modules()) {
             Linear linear = (Linear) target.module();
-            linear.setForwardWrapper(new QuantizedLinearForward(target, linear.ops()));
+            QuantizedLinearForward forward = new QuantizedLinearForward(target, linear.ops());
+            linear.setForwardWrapper(forward);
+            forwards.add(forward);
             modules.add(target);
         }
         ignored.addAll(targets.ignored());
@@ -105,9 +109,15 @@ public final class GPTQModifier extends Modifier implements QuantizingModifier {
             case CALIBRATION_EPOCH_START -> {
                 if (!started()) startCalibration();
             }
-            case SEQUENTIAL_EPOCH_END -> quantizeCalibrated();
+            case SEQUENTIAL_EPOCH_END -> {
+                // The previous subgraph's propagation pass is over: its cached fake-quantized weights go
+                // (memory stays bounded by one subgraph), then this subgraph's modules are quantized.
+                forwards.forEach(QuantizedLinearForward::releaseCachedWeight);
+                quantizeCalibrated();
+            }
             case CALIBRATION_EPOCH_END -> {
                 if (started() && !ended()) endCalibration();
+                forwards.forEach(QuantizedLinearForward::releaseCachedWeight);
             }
             default -> {
             }
@@ -189,6 +199,12 @@ public final class GPTQModifier extends Modifier implements QuantizingModifier {
     /** Per module (model order): GPTQ's loss, qparams and g_idx, once quantized. */
     public Map<String, GptqResult> results() {
         return Collections.unmodifiableMap(results);
+    }
+
+    @Override
+    public OptionalDouble originalWeightError(String module) {
+        GptqResult result = results.get(module);
+        return result == null ? OptionalDouble.empty() : OptionalDouble.of(result.relativeWeightError());
     }
 
     @Override

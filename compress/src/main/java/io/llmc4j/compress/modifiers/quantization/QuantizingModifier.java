@@ -3,6 +3,7 @@ package io.llmc4j.compress.modifiers.quantization;
 import io.llmc4j.compress.quantization.QuantizationScheme;
 import io.llmc4j.compress.quantization.lifecycle.QuantizedModule;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * A modifier whose result is a quantized model (QuantizationModifier, GPTQModifier): what a
@@ -17,4 +18,13 @@ public interface QuantizingModifier {
 
     /** Linear modules the targets matched but {@code ignore} excluded (the checkpoint's {@code ignore} list). */
     List<String> ignoredModules();
+
+    /**
+     * {@code ‖W − Q‖ / ‖W‖} of {@code module} against its original weight when this modifier replaced
+     * the weight by its quantized values (GPTQ); empty when the weight is unchanged (then the error is
+     * that of fake-quantizing the stored weight).
+     */
+    default OptionalDouble originalWeightError(String module) {
+        return OptionalDouble.empty();
+    }
 }

@@ -5,6 +5,7 @@ import io.llmc4j.compress.quantization.QParams;
 import io.llmc4j.compress.quantization.QuantizationArgs;
 import io.llmc4j.compress.quantization.QuantizationStrategy;
 import io.llmc4j.compress.quantization.TensorValues;
+import io.llmc4j.compress.quantization.WeightError;
 import io.llmc4j.engine.ops.Parallel;
 import io.llmc4j.engine.ops.gemm.FloatMatrix;
 import io.llmc4j.engine.ops.gemm.Gemm;
@@ -59,7 +60,7 @@ public final class Gptq {
             throw new IllegalArgumentException("Hessian of " + hessian.length + " floats does not fit a weight with " + cols + " columns");
         if (blockSize < 1) throw new IllegalArgumentException("block_size must be positive, got " + blockSize);
         QuantizationStrategy strategy = args.strategy();
-        float[] w = TensorValues.read(weight);
+        float[] original = TensorValues.read(weight), w = original.clone();
         float[] h = hessian.clone();
         QParams qparams = observer.apply(weight);
         ActivationOrdering actorder = args.actorder();
@@ -87,14 +88,18 @@ public final class Gptq {
         if (perm != null) {
             w = unpermuteColumns(w, rows, cols, perm);
             if (actorder == ActivationOrdering.GROUP) {
-                float[] original = new float[cols];
-                for (int j = 0; j < cols; j++) original[perm[j]] = groups[j];
-                gIdx = TensorValues.write(original, DType.I32, cols);
+                float[] byColumn = new float[cols];
+                for (int j = 0; j < cols; j++) byColumn[perm[j]] = groups[j];
+                gIdx = TensorValues.write(byColumn, DType.I32, cols);
             }
         }
         DType dtype = weight.dtype();
-        QParams stored = new QParams(cast(qparams.scale(), dtype), qparams.zeroPoint(), qparams.globalScale() == null ? null : cast(qparams.globalScale(), dtype));
-        return new GptqResult(TensorValues.write(w, dtype, rows, cols), stored, gIdx, loss, inverted);
+        // As the library stores them: the scale in the weight's dtype; the global scale rounded through
+        // the weight's dtype (quantize_weight casts it) into its own F32 parameter.
+        Tensor global = qparams.globalScale() == null ? null : cast(cast(qparams.globalScale(), dtype), qparams.globalScale().dtype());
+        QParams stored = new QParams(cast(qparams.scale(), dtype), qparams.zeroPoint(), global);
+        Tensor result = TensorValues.write(w, dtype, rows, cols);
+        return new GptqResult(result, stored, gIdx, loss, inverted, WeightError.relative(original, TensorValues.read(result)));
     }
 
     /** The column loop over all rows: W becomes its quantized values; returns the loss. */

@@ -49,7 +49,8 @@ public final class Cholesky {
             System.arraycopy(l21, i * h, a, at + (h + i) * ld, h);
             for (int j = 0; j < h; j++) negated[i * h + j] = -l21[i * h + j];
         }
-        LowerUpdate.add(a, at + h * ld + h, ld, FloatMatrix.block(negated, h, 0, 0, r, h), FloatMatrix.block(l21, h, 0, 0, r, h).transposed(), parallel);
+        LowerUpdate.add(a, at + h * ld + h, ld, FloatMatrix.block(negated, h, 0, 0, r, h), FloatMatrix.block(l21, h, 0, 0, r, h).transposed(),
+                LowerUpdate.NARROW, parallel);
         return factor(a, at + h * ld + h, r, ld, parallel);
     }
 

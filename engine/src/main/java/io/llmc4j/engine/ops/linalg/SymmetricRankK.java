@@ -34,7 +34,7 @@ public final class SymmetricRankK {
         if (tokens == 0 || in == 0) return;
         FloatMatrix xt = new FloatMatrix(x, 0, 1, in, in, tokens);
         FloatMatrix rows = new FloatMatrix(x, 0, in, 1, tokens, in);
-        LowerUpdate.add(h, 0, in, xt, rows, parallel);
+        LowerUpdate.add(h, 0, in, xt, rows, LowerUpdate.WIDE, parallel);
     }
 
     /** Copies the strict lower triangle of the row-major {@code [n, n]} matrix over its upper triangle. */
