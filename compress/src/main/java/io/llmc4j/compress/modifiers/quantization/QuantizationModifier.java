@@ -7,6 +7,7 @@ import io.llmc4j.compress.match.ModulePatterns;
 import io.llmc4j.compress.modifiers.Modifier;
 import io.llmc4j.compress.modifiers.ModifierSettings;
 import io.llmc4j.compress.observers.ObserverRegistry;
+import io.llmc4j.compress.quantization.ActivationOrdering;
 import io.llmc4j.compress.quantization.QuantizationConfigException;
 import io.llmc4j.compress.quantization.QuantizationScheme;
 import io.llmc4j.compress.quantization.lifecycle.QuantizationCalibration;
@@ -16,6 +17,8 @@ import io.llmc4j.compress.recipe.ModifierRegistry;
 import io.llmc4j.engine.nn.CausalLM;
 import io.llmc4j.engine.nn.Linear;
 import io.llmc4j.engine.nn.Module;
+import io.llmc4j.engine.tensor.DType;
+import io.llmc4j.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -83,29 +86,47 @@ public final class QuantizationModifier extends Modifier {
         if (model == null) throw new IllegalStateException(NAME + " needs a model in the session state");
         ModulePatterns ignore = ModulePatterns.of(args.ignore());
         List<ModulePatterns> targets = schemes.stream().map(s -> ModulePatterns.of(s.targets())).toList();
+        List<String> groupNames = SchemeResolver.groupNames(args, schemes.size());
         for (var entry : model.namedModules().entrySet()) {
-            if (!(entry.getValue() instanceof Linear linear)) continue;
             String name = entry.getKey();
-            int group = firstMatch(targets, name, linear);
-            if (group < 0) continue;
-            if (ignore.matches(name, linear)) {
-                ignored.add(name);
+            int group = firstMatch(targets, name, entry.getValue());
+            if (!(entry.getValue() instanceof Linear linear)) {
+                if (group >= 0 && !ignore.matches(name, entry.getValue())) UnsupportedTargets.check(name, entry.getValue(), groupNames.get(group),
+                        targets.get(group).matchingPatterns(name, entry.getValue()));
+                continue;
+            }
+            if (group < 0 || ignore.matches(name, linear)) {
+                ignored.add(name);   // compressed-tensors lists every unquantized Linear in the checkpoint's ignore
                 continue;
             }
             if (model instanceof CausalLM lm && lm.tiedEmbeddings() && linear == lm.submodule("lm_head"))
                 throw new QuantizationConfigException("ignore", "'" + name + "' shares its weight with the embedding (tie_word_embeddings); add it to ignore");
             QuantizationScheme scheme = schemes.get(group);
-            GroupDivisibility.check(name, linear, scheme);
+            if (!args.bypassDivisibilityChecks()) GroupDivisibility.check(name, linear, scheme);
             QuantizedModule target = new QuantizedModule(name, linear, scheme);
+            if (scheme.weights() != null && scheme.weights().actorder() == ActivationOrdering.GROUP)
+                linear.setParameter("weight_g_idx", unorderedGroupIndex(linear.inFeatures()));
             QuantizedLinearForward forward = new QuantizedLinearForward(target, linear.ops());
             linear.setForwardWrapper(forward);
             modules.add(target);
             forwards.add(forward);
         }
+        FusedWeightGroups.link(model.namedModules().keySet(), modules);
         if (modules.isEmpty())
             throw new QuantizationConfigException("targets", "no Linear module matches the targets " + schemes.stream().map(QuantizationScheme::targets).toList()
                     + " outside ignore " + args.ignore());
         return true;
+    }
+
+    /**
+     * The {@code weight_g_idx} compressed-tensors initializes for actorder group: int32, one -1 per input
+     * column, which means column order (no activation ordering). Round-to-nearest never reorders, so
+     * LLM Compressor's QuantizationModifier writes it as initialized; GPTQ replaces it.
+     */
+    private static Tensor unorderedGroupIndex(long columns) {
+        Tensor gIdx = Tensor.allocate(DType.I32, columns);
+        for (long c = 0; c < columns; c++) gIdx.segment().setAtIndex(Tensor.I32, c, -1);
+        return gIdx;
     }
 
     private static int firstMatch(List<ModulePatterns> targets, String name, Module module) {
@@ -171,7 +192,19 @@ public final class QuantizationModifier extends Modifier {
         return schemes;
     }
 
-    /** Linear modules the targets matched but {@code ignore} excluded (the checkpoint's {@code ignore} list). */
+    /**
+     * The config groups a checkpoint declares, as compressed-tensors' {@code QuantizationConfig.from_pretrained}
+     * derives them: the distinct schemes of the quantized modules, in model order of their first module (a
+     * recipe group that matched nothing is not written).
+     */
+    public List<QuantizationScheme> writtenConfigGroups() {
+        return modules.stream().map(QuantizedModule::scheme).distinct().toList();
+    }
+
+    /**
+     * Every Linear left unquantized, in model order: not targeted, or excluded by {@code ignore}
+     * (compressed-tensors writes these as the checkpoint's {@code ignore} list).
+     */
     public List<String> ignoredModules() {
         return Collections.unmodifiableList(ignored);
     }

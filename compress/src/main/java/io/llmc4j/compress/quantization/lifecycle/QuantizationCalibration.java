@@ -10,6 +10,8 @@ import io.llmc4j.compress.quantization.QuantizationArgs;
 import io.llmc4j.compress.quantization.QuantizationStatus;
 import io.llmc4j.engine.tensor.MappedPages;
 import io.llmc4j.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The calibration steps of one {@link QuantizedModule} (llm-compressor's
@@ -63,15 +65,26 @@ public final class QuantizationCalibration {
 
     /**
      * Recomputes the weight qparams from the module's current weight (e.g. after a weight change),
-     * then releases the weight's resident pages when it is a view of a mapped file.
+     * then releases the weight's resident pages when it is a view of a mapped file. With
+     * {@linkplain QuantizedModule#fusedPartners() fused partners} the global scale is taken over their
+     * current weights too, each observed by its own weight observer (llm-compressor's fused observers).
      */
     public void updateWeightQParams(QuantizedModule target) {
-        QuantizationArgs args = target.args(ObservedRole.WEIGHT);
-        Observer observer = createObserver(ObservedRole.WEIGHT, args);
         Tensor weight = target.module().parameter("weight");
-        observer.observe(weight);
-        target.setQParams(ObservedRole.WEIGHT, observer.qparams());
+        Observer observer = observeWeight(target);
+        List<Observer> fused = new ArrayList<>();
+        for (QuantizedModule partner : target.fusedPartners()) {
+            fused.add(observeWeight(partner));
+            MappedPages.release(partner.module().parameter("weight"));
+        }
+        target.setQParams(ObservedRole.WEIGHT, observer.qparams(fused));
         MappedPages.release(weight);   // read once here; the writer reads it again, from the page cache
+    }
+
+    private Observer observeWeight(QuantizedModule target) {
+        Observer observer = createObserver(ObservedRole.WEIGHT, target.args(ObservedRole.WEIGHT));
+        observer.observe(target.module().parameter("weight"));
+        return observer;
     }
 
     /** Computes missing weight qparams ({@link #calibrateWeight}), drops the observers and marks the module FROZEN; its qparams stay. */
