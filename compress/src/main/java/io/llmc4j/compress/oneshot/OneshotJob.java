@@ -67,7 +67,7 @@ public final class OneshotJob {
                 reports.add(report);
                 progress.line(String.format(java.util.Locale.ROOT, "%-40s %-16s weight error %.5f", report.name(), report.format(), report.relativeWeightError()));
             }
-            List<QuantizationScheme> groups = quantization.configGroups();
+            List<QuantizationScheme> groups = quantization.writtenConfigGroups();
             QuantizationConfigSpec spec = new QuantizationConfigSpec(groups, quantization.ignoredModules(), null);
             long saveStart = System.nanoTime();
             SavedCheckpoint saved = CompressedCheckpointWriter.save(loaded.model(), loaded.config(), modelDir, refs, spec, recipeYaml, output, writeOptions);

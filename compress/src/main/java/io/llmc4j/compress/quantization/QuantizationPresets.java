@@ -13,9 +13,11 @@ import java.util.function.Supplier;
  * {@code preset_name_to_scheme}: names are case-insensitive; {@code INT8} is an alias of {@code W8A8}.
  *
  * <pre>
- *   W8A16, W4A16, W4A16_ASYM   int weights, group 128 (symmetric, symmetric, asymmetric)
+ *   W4A16_ASYM                 int4 asymmetric group-128 weights
  *   W8A8 (INT8)                int8 channel weights + int8 dynamic per-token activations
- *   W4A8                       int4 group-128 weights + int8 dynamic per-token activations
+ *   W&lt;w&gt;A&lt;a&gt;  (w 2..8, a 4/8/16, w &lt;= a, not W8A8)
+ *                              int&lt;w&gt; symmetric group-128 weights (+ int&lt;a&gt; dynamic per-token
+ *                              activations when a &lt; 16): W2A4 ... W4A16, W8A16 (compressed-tensors 0.18 _int_wnam)
  *   W4AFP8                     int4 group-128 weights + FP8 dynamic per-token activations
  *   FP8                        FP8 tensor weights + FP8 static tensor activations (static_minmax)
  *   FP8_DYNAMIC                FP8 channel weights + FP8 dynamic per-token activations
@@ -34,16 +36,13 @@ public final class QuantizationPresets {
 
     static {
         PRESETS.put("UNQUANTIZED", () -> new Parts(null, null));
-        PRESETS.put("W8A16", () -> new Parts(QuantizationArgs.builder().numBits(8).strategy(QuantizationStrategy.CHANNEL).build(), null));
-        PRESETS.put("W4A16", () -> new Parts(intGroup(4, true), null));
         PRESETS.put("W4A16_ASYM", () -> new Parts(intGroup(4, false), null));
         PRESETS.put("W8A8", QuantizationPresets::w8a8);
         PRESETS.put("INT8", QuantizationPresets::w8a8);
-        PRESETS.put("W4A8", () -> new Parts(intGroup(4, true), dynamicToken(QuantizationType.INT)));
-        PRESETS.put("W4AFP8", () -> new Parts(intGroup(4, true), dynamicToken(QuantizationType.FLOAT)));
+        PRESETS.put("W4AFP8", () -> new Parts(intGroup(4, true), dynamicToken(8, QuantizationType.FLOAT)));
         PRESETS.put("FP8", () -> new Parts(fp8(QuantizationStrategy.TENSOR).build(),
                 fp8(QuantizationStrategy.TENSOR).observer("static_minmax").build()));
-        PRESETS.put("FP8_DYNAMIC", () -> new Parts(fp8(QuantizationStrategy.CHANNEL).build(), dynamicToken(QuantizationType.FLOAT)));
+        PRESETS.put("FP8_DYNAMIC", () -> new Parts(fp8(QuantizationStrategy.CHANNEL).build(), dynamicToken(8, QuantizationType.FLOAT)));
         PRESETS.put("FP8_BLOCK", () -> new Parts(fp8(QuantizationStrategy.BLOCK).blockStructure(128, 128).build(),
                 fp8(QuantizationStrategy.GROUP).groupSize(128).dynamic(DynamicMode.DYNAMIC).build()));
         PRESETS.put("NVFP4A16", () -> new Parts(nvfp4().build(), null));
@@ -52,6 +51,15 @@ public final class QuantizationPresets {
         PRESETS.put("MXFP4", () -> new Parts(mx(4).build(), mx(4).dynamic(DynamicMode.DYNAMIC).build()));
         PRESETS.put("MXFP8A16", () -> new Parts(mx(8).build(), null));
         PRESETS.put("MXFP8", () -> new Parts(mx(8).build(), mx(8).dynamic(DynamicMode.DYNAMIC).build()));
+        for (int weightBits = 2; weightBits <= 8; weightBits++)
+            for (int actBits : new int[] {4, 8, 16})
+                if (weightBits <= actBits && !(weightBits == 8 && actBits == 8)) putIntGrid(weightBits, actBits);
+    }
+
+    /** {@code W<w>A<a>} of the library's {@code _int_wnam} grid: int group-128 weights, dynamic per-token int activations when a &lt; 16. */
+    private static void putIntGrid(int weightBits, int actBits) {
+        PRESETS.put("W" + weightBits + "A" + actBits, () -> new Parts(intGroup(weightBits, true),
+                actBits < 16 ? dynamicToken(actBits, QuantizationType.INT) : null));
     }
 
     private QuantizationPresets() {
@@ -82,15 +90,15 @@ public final class QuantizationPresets {
 
     private static Parts w8a8() {
         return new Parts(QuantizationArgs.builder().numBits(8).strategy(QuantizationStrategy.CHANNEL).build(),
-                dynamicToken(QuantizationType.INT));
+                dynamicToken(8, QuantizationType.INT));
     }
 
     private static QuantizationArgs intGroup(int bits, boolean symmetric) {
         return QuantizationArgs.builder().numBits(bits).strategy(QuantizationStrategy.GROUP).groupSize(128).symmetric(symmetric).build();
     }
 
-    private static QuantizationArgs dynamicToken(QuantizationType type) {
-        return QuantizationArgs.builder().numBits(8).type(type).strategy(QuantizationStrategy.TOKEN).dynamic(DynamicMode.DYNAMIC).build();
+    private static QuantizationArgs dynamicToken(int bits, QuantizationType type) {
+        return QuantizationArgs.builder().numBits(bits).type(type).strategy(QuantizationStrategy.TOKEN).dynamic(DynamicMode.DYNAMIC).build();
     }
 
     private static QuantizationArgs.Builder fp8(QuantizationStrategy strategy) {

@@ -58,6 +58,9 @@ final class ArgumentBinder {
         for (Object id : e.getKnownPropertyIds()) valid.add(String.valueOf(id));
         List<JsonMappingException.Reference> parents = e.getPath().subList(0, Math.max(0, e.getPath().size() - 1));
         if (parents.isEmpty()) valid.addAll(RecipeParser.COMMON_KEYS);
+        if (parents.isEmpty() && ReferenceKeys.defines(type.name(), key))
+            return new RecipeException(null, join(path, parents) + "." + key, "'" + key + "' of " + type.name()
+                    + " (an LLM Compressor key) is not supported by llmc4j yet; remove it. Supported keys: " + valid, e);
         return new RecipeException(null, join(path, parents) + "." + key, "unknown key '" + key + "' for " + type.name() + "."
                 + ClosestMatch.hint(key, valid) + " Valid keys: " + valid, e);
     }

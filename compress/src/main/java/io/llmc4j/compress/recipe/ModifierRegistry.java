@@ -70,6 +70,9 @@ public final class ModifierRegistry {
 
     RecipeException unknown(String path, String name) {
         SortedSet<String> names = names();
+        if (ReferenceKeys.definesType(name))
+            return new RecipeException(path, "modifier type '" + name + "' (an LLM Compressor modifier) is not supported by llmc4j yet."
+                    + " Registered: " + names);
         return new RecipeException(path, "unknown modifier type '" + name + "'." + ClosestMatch.hint(name, names)
                 + " Registered: " + names);
     }

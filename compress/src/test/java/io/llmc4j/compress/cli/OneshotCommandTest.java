@@ -77,9 +77,9 @@ class OneshotCommandTest {
     @Test
     void anUnknownSchemeIsBadUsageAndARecipeKeyBadInputAndNeitherWritesAnything() throws IOException {
         Path output = root.resolve("never");
-        CliResult unknown = oneshot(output, "--scheme", "W5A16");
+        CliResult unknown = oneshot(output, "--scheme", "W5A5");
         assertEquals(Llmc.EXIT_USAGE, unknown.exitCode(), unknown::toString);
-        assertTrue(unknown.err().contains("W5A16"), unknown::toString);
+        assertTrue(unknown.err().contains("W5A5"), unknown::toString);
         Path recipe = Files.writeString(root.resolve("r.yaml"), "QuantizationModifier:\n  scheme: W8A8\n  ignroe: [lm_head]\n");
         CliResult badKey = oneshot(output, "--recipe", recipe.toString());
         assertEquals(Llmc.EXIT_BAD_INPUT, badKey.exitCode(), badKey::toString);

@@ -36,7 +36,7 @@ class UsageErrorsTest {
                 {"--max-seq-len", "-3"}, {"--targets-per-subgraph", "0"}, {"--max-shard-size", "0"}, {"--offload", "tape"},
                 {"--pipeline", "parallel"}, {"--kernels", "cuda"}, {"--batch-size", "two"}})
             cases.add(Arguments.of(option[0], concat(oneshot, option)));
-        cases.add(Arguments.of("--scheme", new String[] {"oneshot", "--scheme", "W5A16", "--output", "OUT"}));
+        cases.add(Arguments.of("--scheme", new String[] {"oneshot", "--scheme", "W5A5", "--output", "OUT"}));
         for (String[] option : new String[][] {{"--batch-size", "0"}, {"--num-samples", "0"}, {"--offset", "-2"}, {"--max-seq-len", "0"}})
             cases.add(Arguments.of(option[0], concat(new String[] {"eval"}, option)));
         for (String[] option : new String[][] {{"--batch-size", "0"}, {"--limit", "0"}, {"--max-seq-len", "0"}})

@@ -36,6 +36,22 @@ class RecipeErrorsTest {
     }
 
     @Test
+    void anLlmCompressorKeyOrModifierLlmc4jLacksIsNotSupportedYetNotAMisspelling() {
+        RecipeParser standard = new RecipeParser(io.llmc4j.compress.modifiers.StandardModifiers.registry());
+        var key = assertThrows(RecipeException.class, () -> standard.parseYaml(
+                "quant_stage:\n  quant_modifiers:\n    QuantizationModifier: {scheme: W8A8, requires_calibration_data: true}\n"));
+        assertEquals("quant_stage.quant_modifiers.QuantizationModifier.requires_calibration_data", key.path());
+        assertTrue(key.getMessage().contains("'requires_calibration_data' of QuantizationModifier (an LLM Compressor key) is not supported by llmc4j yet"),
+                key.getMessage());
+        assertTrue(!key.getMessage().contains("Did you mean"), key.getMessage());
+        var type = failure("quant_stage:\n  quant_modifiers:\n    SparseGPTModifier: {sparsity: 0.5}\n");
+        assertTrue(type.getMessage().contains("'SparseGPTModifier' (an LLM Compressor modifier) is not supported by llmc4j yet"), type.getMessage());
+        var misspelt = assertThrows(RecipeException.class, () -> standard.parseYaml(
+                "quant_stage:\n  quant_modifiers:\n    QuantizationModifier: {scheme: W8A8, weight_observr: mse}\n"));
+        assertTrue(misspelt.getMessage().contains("Did you mean 'weight_observer'?"), misspelt.getMessage());
+    }
+
+    @Test
     void unknownTopLevelKeySaysWhatKeysAreAllowed() {
         var e = failure("version: 1.1\n");
         assertEquals("version", e.path());

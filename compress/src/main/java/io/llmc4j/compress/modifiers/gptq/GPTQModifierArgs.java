@@ -56,7 +56,7 @@ public record GPTQModifierArgs(
 
     /** The quantization part of these arguments (what QuantizationModifier would take). */
     public QuantizationModifierArgs quantization() {
-        return new QuantizationModifierArgs(targets, ignore, scheme, configGroups, kvCacheScheme);
+        return new QuantizationModifierArgs(targets, ignore, scheme, configGroups, kvCacheScheme, null, null, null, null, false);
     }
 
     /** The modifier-level activation ordering: null for none ({@code null}/{@code false}). */

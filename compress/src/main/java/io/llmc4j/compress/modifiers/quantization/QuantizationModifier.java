@@ -6,12 +6,17 @@ import io.llmc4j.compress.core.State;
 import io.llmc4j.compress.modifiers.Modifier;
 import io.llmc4j.compress.modifiers.ModifierSettings;
 import io.llmc4j.compress.observers.ObserverRegistry;
+import io.llmc4j.compress.quantization.ActivationOrdering;
+import io.llmc4j.compress.quantization.QuantizationConfigException;
 import io.llmc4j.compress.quantization.QuantizationScheme;
 import io.llmc4j.compress.quantization.lifecycle.QuantizationCalibration;
 import io.llmc4j.compress.quantization.lifecycle.QuantizedLinearForward;
 import io.llmc4j.compress.quantization.lifecycle.QuantizedModule;
 import io.llmc4j.compress.recipe.ModifierRegistry;
 import io.llmc4j.engine.nn.Linear;
+import io.llmc4j.engine.nn.Module;
+import io.llmc4j.engine.tensor.DType;
+import io.llmc4j.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -75,16 +80,32 @@ public final class QuantizationModifier extends Modifier implements QuantizingMo
     @Override
     protected boolean onInitialize(State state) {
         schemes = SchemeResolver.resolve(args);
-        QuantizationTargets targets = QuantizationTargets.match(state.model(), schemes, args.ignore(), NAME);
+        QuantizationTargets targets = QuantizationTargets.match(state.model(), schemes, SchemeResolver.groupNames(args, schemes.size()), args.ignore(),
+                args.bypassDivisibilityChecks(), NAME);
         for (QuantizedModule target : targets.modules()) {
             Linear linear = (Linear) target.module();
+            QuantizationScheme scheme = target.scheme();
+            if (scheme.weights() != null && scheme.weights().actorder() == ActivationOrdering.GROUP)
+                linear.setParameter("weight_g_idx", unorderedGroupIndex(linear.inFeatures()));
             QuantizedLinearForward forward = new QuantizedLinearForward(target, linear.ops());
             linear.setForwardWrapper(forward);
             modules.add(target);
             forwards.add(forward);
         }
         ignored.addAll(targets.ignored());
+        FusedWeightGroups.link(state.model().namedModules().keySet(), modules);
         return true;
+    }
+
+    /**
+     * The {@code weight_g_idx} compressed-tensors initializes for actorder group: int32, one -1 per input
+     * column, which means column order (no activation ordering). Round-to-nearest never reorders, so
+     * LLM Compressor's QuantizationModifier writes it as initialized; GPTQ replaces it.
+     */
+    private static Tensor unorderedGroupIndex(long columns) {
+        Tensor gIdx = Tensor.allocate(DType.I32, columns);
+        for (long c = 0; c < columns; c++) gIdx.segment().setAtIndex(Tensor.I32, c, -1);
+        return gIdx;
     }
 
     @Override

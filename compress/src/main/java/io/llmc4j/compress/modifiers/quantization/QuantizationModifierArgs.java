@@ -14,19 +14,29 @@ import java.util.Map;
  *     config_groups:             # or explicit schemes (instead of scheme)
  *       group_0: {targets: [Linear], weights: {num_bits: 4, ...}, input_activations: ...}
  *     kv_cache_scheme: null      # KV-cache quantization (not supported yet: rejected when set)
+ *     weight_observer: mse       # observer overrides for every group's weights / inputs / outputs,
+ *     input_observer: null       #   or all at once: observer: {weights: mse, input: minmax, output: ...}
+ *     output_observer: null
+ *     bypass_divisibility_checks: false   # allow group sizes that do not divide a Linear's columns
  * </pre>
  *
  * @param scheme a preset name (String) or a map of preset name to targets
  * @param configGroups explicit schemes by group name, each in compressed-tensors' scheme layout
+ * @param observer observer names by role ({@code weights}, {@code input}, {@code output})
  */
 public record QuantizationModifierArgs(
         List<String> targets,
         List<String> ignore,
         Object scheme,
         Map<String, Map<String, Object>> configGroups,
-        Map<String, Object> kvCacheScheme) {
+        Map<String, Object> kvCacheScheme,
+        String weightObserver,
+        String inputObserver,
+        String outputObserver,
+        Map<String, String> observer,
+        boolean bypassDivisibilityChecks) {
 
-    public static final QuantizationModifierArgs DEFAULTS = new QuantizationModifierArgs(List.of("Linear"), List.of(), null, null, null);
+    public static final QuantizationModifierArgs DEFAULTS = preset(null, List.of("Linear"), List.of());
 
     public QuantizationModifierArgs {
         targets = targets == null ? List.of("Linear") : List.copyOf(targets);
@@ -35,6 +45,6 @@ public record QuantizationModifierArgs(
 
     /** Arguments for a preset scheme on {@code targets}, minus {@code ignore}. */
     public static QuantizationModifierArgs preset(String scheme, List<String> targets, List<String> ignore) {
-        return new QuantizationModifierArgs(targets, ignore, scheme, null, null);
+        return new QuantizationModifierArgs(targets, ignore, scheme, null, null, null, null, null, null, false);
     }
 }

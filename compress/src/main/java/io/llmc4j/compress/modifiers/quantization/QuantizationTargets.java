@@ -17,30 +17,45 @@ import java.util.List;
  * {@link QuantizingModifier}.
  *
  * @param modules the matched Linear modules with their schemes, in model order
- * @param ignored Linear modules the targets matched but {@code ignore} excluded
+ * @param ignored every Linear left unquantized (not targeted, or excluded by {@code ignore}), in model order
  */
 public record QuantizationTargets(List<QuantizedModule> modules, List<String> ignored) {
 
-    /** The targets of {@code schemes} in {@code model}, minus {@code ignore}; fails when nothing matches. */
+    /** {@link #match(Module, List, List, List, boolean, String)} with groups named group_0, group_1, … and divisibility checked. */
     public static QuantizationTargets match(Module model, List<QuantizationScheme> schemes, List<String> ignore, String modifier) {
+        List<String> groupNames = new ArrayList<>();
+        for (int i = 0; i < schemes.size(); i++) groupNames.add("group_" + i);
+        return match(model, schemes, groupNames, ignore, false, modifier);
+    }
+
+    /**
+     * The targets of {@code schemes} in {@code model}, minus {@code ignore}. A non-Linear module that a
+     * group targets fails naming the group ({@code groupNames}, parallel to {@code schemes}); group sizes
+     * must divide the columns unless {@code bypassDivisibility}; fails when nothing matches.
+     */
+    public static QuantizationTargets match(Module model, List<QuantizationScheme> schemes, List<String> groupNames, List<String> ignore,
+                                            boolean bypassDivisibility, String modifier) {
         if (model == null) throw new IllegalStateException(modifier + " needs a model in the session state");
         ModulePatterns ignorePatterns = ModulePatterns.of(ignore);
         List<ModulePatterns> targets = schemes.stream().map(s -> ModulePatterns.of(s.targets())).toList();
         List<QuantizedModule> modules = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         for (var entry : model.namedModules().entrySet()) {
-            if (!(entry.getValue() instanceof Linear linear)) continue;
             String name = entry.getKey();
-            int group = firstMatch(targets, name, linear);
-            if (group < 0) continue;
-            if (ignorePatterns.matches(name, linear)) {
-                ignored.add(name);
+            int group = firstMatch(targets, name, entry.getValue());
+            if (!(entry.getValue() instanceof Linear linear)) {
+                if (group >= 0 && !ignorePatterns.matches(name, entry.getValue()))
+                    UnsupportedTargets.check(name, entry.getValue(), groupNames.get(group), targets.get(group).matchingPatterns(name, entry.getValue()));
+                continue;
+            }
+            if (group < 0 || ignorePatterns.matches(name, linear)) {
+                ignored.add(name);   // compressed-tensors lists every unquantized Linear in the checkpoint's ignore
                 continue;
             }
             if (model instanceof CausalLM lm && lm.tiedEmbeddings() && linear == lm.submodule("lm_head"))
                 throw new QuantizationConfigException("ignore", "'" + name + "' shares its weight with the embedding (tie_word_embeddings); add it to ignore");
             QuantizationScheme scheme = schemes.get(group);
-            GroupDivisibility.check(name, linear, scheme);
+            if (!bypassDivisibility) GroupDivisibility.check(name, linear, scheme);
             modules.add(new QuantizedModule(name, linear, scheme));
         }
         if (modules.isEmpty())

@@ -16,7 +16,19 @@ public interface QuantizingModifier {
     /** The schemes in config-group order. */
     List<QuantizationScheme> configGroups();
 
-    /** Linear modules the targets matched but {@code ignore} excluded (the checkpoint's {@code ignore} list). */
+    /**
+     * The config groups a checkpoint declares, as compressed-tensors' {@code QuantizationConfig.from_pretrained}
+     * derives them: the distinct schemes of the quantized modules, in model order of their first module (a
+     * recipe group that matched nothing is not written).
+     */
+    default List<QuantizationScheme> writtenConfigGroups() {
+        return quantizedModules().stream().map(QuantizedModule::scheme).distinct().toList();
+    }
+
+    /**
+     * Every Linear left unquantized, in model order: not targeted, or excluded by {@code ignore}
+     * (compressed-tensors writes these as the checkpoint's {@code ignore} list).
+     */
     List<String> ignoredModules();
 
     /**

@@ -35,7 +35,15 @@ public final class SchemeResolver {
         } else {
             throw new QuantizationConfigException("scheme", "expected a preset name or a map of preset name to targets, found " + args.scheme());
         }
-        return schemes;
+        return ObserverOverrides.apply(args, schemes);
+    }
+
+    /** The config group names in {@link #resolve} order: the recipe's {@code config_groups} keys, else {@code group_<i>}. */
+    static List<String> groupNames(QuantizationModifierArgs args, int count) {
+        if (args.configGroups() != null && !args.configGroups().isEmpty()) return List.copyOf(args.configGroups().keySet());
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) names.add("group_" + i);
+        return names;
     }
 
     private static QuantizationScheme preset(String name, List<String> targets) {

@@ -11,6 +11,8 @@ import io.llmc4j.compress.quantization.QuantizationStatus;
 import io.llmc4j.engine.tensor.MappedPages;
 import io.llmc4j.engine.tensor.NonFiniteValuesException;
 import io.llmc4j.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The calibration steps of one {@link QuantizedModule} (llm-compressor's
@@ -77,13 +79,21 @@ public final class QuantizationCalibration {
 
     /**
      * Recomputes the weight qparams from the module's current weight (e.g. after a weight change),
-     * then releases the weight's resident pages when it is a view of a mapped file.
+     * then releases the weight's resident pages when it is a view of a mapped file. With
+     * {@linkplain QuantizedModule#fusedPartners() fused partners} the global scale is taken over their
+     * current weights too, each observed by its own weight observer (llm-compressor's fused observers).
      */
     public void updateWeightQParams(QuantizedModule target) {
         Tensor weight = target.module().parameter("weight");
         QParams qparams;
         try {
-            qparams = observeWeight(target.args(ObservedRole.WEIGHT), weight);
+            Observer observer = observedWeight(target);
+            List<Observer> fused = new ArrayList<>();   // NVFP4: fused partners share one global scale
+            for (QuantizedModule partner : target.fusedPartners()) {
+                fused.add(observedWeight(partner));
+                MappedPages.release(partner.module().parameter("weight"));
+            }
+            qparams = observer.qparams(fused);
         } catch (NonFiniteValuesException e) {
             throw new NonFiniteValuesException("tensor '" + target.name() + ".weight': " + e.getMessage(), e);
         }
@@ -96,6 +106,12 @@ public final class QuantizationCalibration {
         Observer observer = createObserver(ObservedRole.WEIGHT, args);
         observer.observe(weight);
         return observer.qparams();
+    }
+
+    private Observer observedWeight(QuantizedModule target) {
+        Observer observer = createObserver(ObservedRole.WEIGHT, target.args(ObservedRole.WEIGHT));
+        observer.observe(target.module().parameter("weight"));
+        return observer;
     }
 
     /** Computes missing weight qparams ({@link #calibrateWeight}), drops the observers and marks the module FROZEN; its qparams stay. */

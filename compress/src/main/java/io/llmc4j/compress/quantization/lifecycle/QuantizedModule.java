@@ -10,6 +10,7 @@ import io.llmc4j.compress.quantization.QuantizeOps;
 import io.llmc4j.engine.nn.Module;
 import io.llmc4j.engine.tensor.Tensor;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,6 +29,7 @@ public final class QuantizedModule {
     private final QuantizationScheme scheme;
     private final Map<ObservedRole, Observer> observers = new EnumMap<>(ObservedRole.class);
     private QuantizationStatus status = QuantizationStatus.INITIALIZED;
+    private List<QuantizedModule> fusedPartners = List.of();
 
     public QuantizedModule(String name, Module module, QuantizationScheme scheme) {
         this.name = Objects.requireNonNull(name, "name");
@@ -65,6 +67,19 @@ public final class QuantizedModule {
             case OUTPUT -> scheme.outputActivations();
             case Q, K, V -> null;
         };
+    }
+
+    /**
+     * Declares the modules whose weights vLLM fuses with this one (q/k/v, gate/up): the tensor_group weight
+     * global scale is then computed over all of their weights, so all of them share it.
+     */
+    public void fuseWith(List<QuantizedModule> partners) {
+        fusedPartners = List.copyOf(partners);
+    }
+
+    /** The modules fused with this one (empty when none). */
+    public List<QuantizedModule> fusedPartners() {
+        return fusedPartners;
     }
 
     Observer observer(ObservedRole role) {

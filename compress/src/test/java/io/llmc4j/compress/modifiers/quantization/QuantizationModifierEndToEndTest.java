@@ -178,7 +178,7 @@ class QuantizationModifierEndToEndTest {
 
     private static final String W4A16_CHANNEL = W4A16_GROUP4.replace("strategy: group, group_size: 4", "strategy: channel");
 
-    private static QuantizationModifier run(CausalLM model, String yaml, List<Batch> batches) {
+    static QuantizationModifier run(CausalLM model, String yaml, List<Batch> batches) {
         Recipe recipe = new RecipeParser(StandardModifiers.registry()).parseYaml(yaml, "test recipe");
         CompressionSession session = Oneshot.run(model, OPS, recipe, batches.stream().map(Batch::asModelInputs).toList(),
                 Oneshot.Options.defaults(), ProgressSink.silent());
@@ -189,7 +189,7 @@ class QuantizationModifierEndToEndTest {
         return Arrays.stream(sequence.inputIds()).asLongStream().toArray();
     }
 
-    private static TokenSequence sequence(int vocab, int length, long seed) {
+    static TokenSequence sequence(int vocab, int length, long seed) {
         Random random = new Random(seed);
         int[] ids = new int[length];
         for (int i = 0; i < length; i++) ids[i] = random.nextInt(vocab);
