@@ -1,6 +1,8 @@
 package io.llmc4j.compress.modifiers;
 
 import io.llmc4j.compress.modifiers.quantization.QuantizationModifier;
+import io.llmc4j.compress.modifiers.smoothing.AWQModifier;
+import io.llmc4j.compress.modifiers.smoothing.SmoothQuantModifier;
 import io.llmc4j.compress.recipe.ModifierRegistry;
 
 /** The modifiers llmc4j ships, registered by the names recipes use. */
@@ -12,6 +14,8 @@ public final class StandardModifiers {
     public static ModifierRegistry registry() {
         ModifierRegistry registry = new ModifierRegistry();
         QuantizationModifier.register(registry);
+        SmoothQuantModifier.register(registry);
+        AWQModifier.register(registry);
         return registry;
     }
 }
