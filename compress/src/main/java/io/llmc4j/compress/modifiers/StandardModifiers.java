@@ -2,6 +2,8 @@ package io.llmc4j.compress.modifiers;
 
 import io.llmc4j.compress.modifiers.gptq.GPTQModifier;
 import io.llmc4j.compress.modifiers.quantization.QuantizationModifier;
+import io.llmc4j.compress.modifiers.smoothing.AWQModifier;
+import io.llmc4j.compress.modifiers.smoothing.SmoothQuantModifier;
 import io.llmc4j.compress.recipe.ModifierRegistry;
 
 /** The modifiers llmc4j ships, registered by the names recipes use. */
@@ -14,6 +16,8 @@ public final class StandardModifiers {
         ModifierRegistry registry = new ModifierRegistry();
         QuantizationModifier.register(registry);
         GPTQModifier.register(registry);
+        SmoothQuantModifier.register(registry);
+        AWQModifier.register(registry);
         return registry;
     }
 }

@@ -52,6 +52,11 @@ public final class QuantizedLinearForward implements ForwardWrapper {
         return outputArgs == null ? y : fakeQuantizeActivation(target, y, outputArgs, ObservedRole.OUTPUT);
     }
 
+    /** The quantized module (name, scheme, qparams) this forward computes. */
+    public QuantizedModule target() {
+        return target;
+    }
+
     /** Drops the cached fake-quantized weight (it is recomputed on the next forward). */
     public void releaseCachedWeight() {
         cachedWeight = null;
