@@ -49,7 +49,7 @@ class NonFiniteValuesTest {
     @Test
     void aNaNInAQuantizedWeightFailsNamingTheTensorBeforeCalibrating() {
         poison("model.layers.1.mlp.up_proj.weight", 70, Float.NaN);
-        CliResult result = oneshot("W8A16");
+        CliResult result = oneshot("W8A8");
         refused(result, "tensor 'model.layers.1.mlp.up_proj.weight': weight holds 1 non-finite value", "NaN");
         assertTrue(!result.err().contains("Calibrating"), result::toString);
     }
@@ -63,7 +63,7 @@ class NonFiniteValuesTest {
     @Test
     void aNaNInAnUnquantizedWeightFailsTheWriteNamingTheTensor() {
         poison("model.norm.weight", 3, Float.NaN);
-        refused(oneshot("W8A16"), "tensor 'model.norm.weight' holds NaN at [3]");
+        refused(oneshot("W8A8"), "tensor 'model.norm.weight' holds NaN at [3]");
     }
 
     @Test

@@ -137,11 +137,11 @@ class OneshotCommandTest {
         Files.writeString(root.resolve(".W8A16.old-12").resolve("config.json"), "the previous checkpoint");
         Path half = Files.createDirectories(root.resolve(".W8A16.0a1b2c3d4e5f.tmp"));
         Files.writeString(half.resolve("model.safetensors"), "half written");
-        CliResult refused = oneshot(output, "--scheme", "W8A16");
+        CliResult refused = oneshot(output, "--scheme", "W8A8");
         assertEquals(Llmc.EXIT_BAD_INPUT, refused.exitCode(), refused::toString);
         assertTrue(refused.err().contains("restored " + output) && refused.err().contains("removed " + half), refused::toString);
         assertEquals("the previous checkpoint", Files.readString(output.resolve("config.json")), "the set-aside output is back");
-        CliResult replaced = oneshot(output, "--scheme", "W8A16", "--overwrite");
+        CliResult replaced = oneshot(output, "--scheme", "W8A8", "--overwrite");
         assertEquals(0, replaced.exitCode(), replaced::toString);
         assertEquals(List.of("W8A16", "W8A16.report.json", "work"), CliTesting.listing(root), "no debris");
     }

@@ -113,7 +113,7 @@ class ModelFreeQuantizerTest {
         Files.writeString(model.resolve("config.json"), "{\"model_type\": \"brand_new_moe\"}");
 
         Path out = temporary.resolve("out");
-        ModelFreeQuantizer.run(model, options("W8A16", List.of("Linear"), List.of()), out, ProgressSink.silent());
+        ModelFreeQuantizer.run(model, options("W8A8", List.of("Linear"), List.of()), out, ProgressSink.silent());
 
         Path alone = Files.createDirectories(temporary.resolve("alone"));
         Map<String, Tensor> pieces = new TreeMap<>();
@@ -125,12 +125,12 @@ class ModelFreeQuantizerTest {
         pieces.put("model.layers.0.input_layernorm.weight", norm);
         SafetensorsWriter.write(alone.resolve("model.safetensors"), pieces, Map.of("format", "pt"));
         Path outAlone = temporary.resolve("out-alone");
-        ModelFreeQuantizer.run(alone, options("W8A16", List.of("Linear"), List.of()), outAlone, ProgressSink.silent());
+        ModelFreeQuantizer.run(alone, options("W8A8", List.of("Linear"), List.of()), outAlone, ProgressSink.silent());
 
         try (SafetensorsFile split = SafetensorsFile.open(out.resolve("model.safetensors"));
              SafetensorsFile separate = SafetensorsFile.open(outAlone.resolve("model.safetensors"))) {
             assertEquals(separate.names(), split.names());
-            assertTrue(split.contains("model.layers.0.mlp.experts.1.up_proj.weight_packed"));
+            assertTrue(split.contains("model.layers.0.mlp.experts.1.up_proj.weight_scale"));
             for (String name : separate.names()) TensorAssertions.assertBitsEqual(name, separate.get(name), split.get(name));
         }
     }
@@ -138,7 +138,7 @@ class ModelFreeQuantizerTest {
     @Test
     void refusesOutputsThatTouchTheInput() throws Exception {
         Path model = shardedModel();
-        var opts = options("W8A16", List.of("Linear"), List.of("lm_head"));
+        var opts = options("W8A8", List.of("Linear"), List.of("lm_head"));
         for (Path bad : List.of(model, model.resolve("sub"), model.getParent())) {
             FormatException e = assertThrows(FormatException.class, () -> ModelFreeQuantizer.run(model, opts, bad, ProgressSink.silent()));
             assertTrue(e.getMessage().contains("model directory"), e.getMessage());
@@ -154,9 +154,9 @@ class ModelFreeQuantizerTest {
             assertTrue(e.getMessage().startsWith("input_activations"), e.getMessage());
         }
         Path out = temporary.resolve("once");
-        ModelFreeQuantizer.run(model, options("W8A16", List.of("Linear"), List.of("lm_head")), out, ProgressSink.silent());
+        ModelFreeQuantizer.run(model, options("W8A8", List.of("Linear"), List.of("lm_head")), out, ProgressSink.silent());
         var again = assertThrows(FormatException.class,
-                () -> ModelFreeQuantizer.run(out, options("W8A16", List.of("Linear"), List.of()), temporary.resolve("twice"), ProgressSink.silent()));
+                () -> ModelFreeQuantizer.run(out, options("W8A8", List.of("Linear"), List.of()), temporary.resolve("twice"), ProgressSink.silent()));
         assertTrue(again.getMessage().contains("already quantized"), again.getMessage());
     }
 
