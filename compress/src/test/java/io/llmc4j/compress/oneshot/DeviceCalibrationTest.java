@@ -58,13 +58,10 @@ class DeviceCalibrationTest {
 
     @Test
     void openClCalibrationGivesTheCpuQParams() {
-        List<String> log = new ArrayList<>();
-        Optional<Accelerator> device = Accelerators.device("opencl", log::add);
-        assumeTrue(device.isPresent(), "OpenCL unavailable: " + log);
+        Optional<Accelerator> device = openClOrSkip();
         ModelConfig config = SyntheticModels.preset("tiny");
         Map<String, Tensor> weights = SyntheticModels.generate(config, 7, DType.F32);
-        List<Batch> batches = List.of(Batch.of(List.of(sequence(config.vocabSize(), 13, 1), sequence(config.vocabSize(), 13, 2)), 0),
-                Batch.of(List.of(sequence(config.vocabSize(), 13, 3)), 0));
+        List<Batch> batches = batches(config.vocabSize());
         try (Parallel parallel = new Parallel(2); AcceleratedKernels accelerated = new AcceleratedKernels(new VectorKernels(parallel), device.get())) {
             Ops cpu = new Ops(new VectorKernels(parallel)), opencl = new Ops(accelerated);
             for (String recipe : List.of(W8A8, W8A8_STATIC)) {
@@ -93,13 +90,10 @@ class DeviceCalibrationTest {
      */
     @Test
     void gptqHessiansOnOpenClGiveTheCpuResult() {
-        List<String> log = new ArrayList<>();
-        Optional<Accelerator> device = Accelerators.device("opencl", log::add);
-        assumeTrue(device.isPresent(), "OpenCL unavailable: " + log);
+        Optional<Accelerator> device = openClOrSkip();
         ModelConfig config = SyntheticModels.preset("tiny");
         Map<String, Tensor> weights = SyntheticModels.generate(config, 7, DType.F32);
-        List<Batch> batches = List.of(Batch.of(List.of(sequence(config.vocabSize(), 13, 1), sequence(config.vocabSize(), 13, 2)), 0),
-                Batch.of(List.of(sequence(config.vocabSize(), 13, 3)), 0));
+        List<Batch> batches = batches(config.vocabSize());
         String recipe = "GPTQModifier:\n  ignore: [lm_head]\n  block_size: 8\n  config_groups:\n    g:\n      targets: [Linear]\n"
                 + "      weights: {num_bits: 4, type: int, symmetric: true, strategy: group, group_size: 4}\n";
         try (Parallel parallel = new Parallel(2); AcceleratedKernels accelerated = new AcceleratedKernels(new VectorKernels(parallel), device.get())) {
@@ -140,6 +134,17 @@ class DeviceCalibrationTest {
         CompressionSession session = Oneshot.run(model, ops, recipe, batches.stream().map(Batch::asModelInputs).toList(),
                 Oneshot.Options.defaults(), ProgressSink.silent());
         return ((QuantizationModifier) session.lifecycle().modifiers().getFirst()).quantizedModules();
+    }
+
+    private static Optional<Accelerator> openClOrSkip() {
+        List<String> log = new ArrayList<>();
+        Optional<Accelerator> device = Accelerators.device("opencl", log::add);
+        assumeTrue(device.isPresent(), "OpenCL unavailable: " + log);
+        return device;
+    }
+
+    private static List<Batch> batches(int vocab) {
+        return List.of(Batch.of(List.of(sequence(vocab, 13, 1), sequence(vocab, 13, 2)), 0), Batch.of(List.of(sequence(vocab, 13, 3)), 0));
     }
 
     private static TokenSequence sequence(int vocab, int length, long seed) {
