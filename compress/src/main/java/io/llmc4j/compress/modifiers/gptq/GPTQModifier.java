@@ -18,8 +18,11 @@ import io.llmc4j.compress.quantization.lifecycle.QuantizedLinearForward;
 import io.llmc4j.compress.quantization.lifecycle.QuantizedModule;
 import io.llmc4j.compress.recipe.ModifierRegistry;
 import io.llmc4j.engine.nn.Linear;
+import io.llmc4j.engine.ops.Kernels;
 import io.llmc4j.engine.ops.Parallel;
 import io.llmc4j.engine.ops.VectorKernels;
+import io.llmc4j.engine.ops.accel.AcceleratedKernels;
+import io.llmc4j.engine.ops.accel.Accelerator;
 import io.llmc4j.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +37,8 @@ import java.util.OptionalDouble;
  *
  * <pre>
  *   initialize               schemes (actorder applied) on every targeted Linear not ignored; forwards wrapped, still plain
- *   CALIBRATION_EPOCH_START  a forward pre-hook per module adds its input to the module's Hessian ({@link HessianSum})
+ *   CALIBRATION_EPOCH_START  a forward pre-hook per module adds its input to the module's Hessian ({@link HessianSum});
+ *                            on the model's accelerator when its kernels are {@link AcceleratedKernels} (--device)
  *   (calibration pass)       the subgraph runs on unquantized weights; the subgraphs before it are already GPTQ'd
  *   SEQUENTIAL_EPOCH_END     every module with a Hessian: {@link Gptq#quantize}, weight replaced by its quantized
  *                            values, qparams (and weight_g_idx) stored, forward quantized; one progress line each
@@ -128,10 +132,11 @@ public final class GPTQModifier extends Modifier implements QuantizingModifier {
         for (QuantizedModule target : modules) {
             Linear linear = (Linear) target.module();
             Parallel parallel = parallelOf(linear);
+            Accelerator device = linear.ops().kernels() instanceof AcceleratedKernels accelerated ? accelerated.accelerator() : null;
             hooks().registerForwardPreHook(linear, (module, inputs) -> {
                 Tensor x = inputs[0];
                 if (x.isSymbolic() || done.containsKey(target)) return null;
-                hessians.computeIfAbsent(target, t -> new HessianSum(Math.toIntExact(linear.inFeatures()))).add(x, null, parallel);
+                hessians.computeIfAbsent(target, t -> new HessianSum(Math.toIntExact(linear.inFeatures()))).add(x, null, parallel, device);
                 return null;
             });
         }
@@ -189,9 +194,10 @@ public final class GPTQModifier extends Modifier implements QuantizingModifier {
         }
     }
 
-    /** The Linear's kernel pool (vector kernels), else a single-thread pool owned by this modifier. */
+    /** The Linear's kernel pool (vector kernels, or those under a device's), else a single-thread pool owned by this modifier. */
     private Parallel parallelOf(Linear linear) {
-        if (linear.ops().kernels() instanceof VectorKernels vector) return vector.parallel();
+        Kernels kernels = linear.ops().kernels() instanceof AcceleratedKernels accelerated ? accelerated.cpu() : linear.ops().kernels();
+        if (kernels instanceof VectorKernels vector) return vector.parallel();
         if (ownParallel == null) ownParallel = new Parallel(1);
         return ownParallel;
     }

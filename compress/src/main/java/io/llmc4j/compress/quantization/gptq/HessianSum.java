@@ -1,9 +1,11 @@
 package io.llmc4j.compress.quantization.gptq;
 
 import io.llmc4j.engine.ops.Parallel;
+import io.llmc4j.engine.ops.accel.Accelerator;
 import io.llmc4j.engine.ops.convert.TensorConversion;
 import io.llmc4j.engine.ops.linalg.SymmetricRankK;
 import io.llmc4j.engine.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * A mergeable partial Hessian of a Linear's inputs (LLM Compressor's {@code accumulate_hessian}):
@@ -13,8 +15,10 @@ import io.llmc4j.engine.tensor.Tensor;
  * so the same partials merged in the same order give the same bits. {@link #mean()} is the Hessian
  * GPTQ and SparseGPT use: {@code H = sum / samples}.
  *
- * <p>Only the lower triangle is accumulated ({@link SymmetricRankK}); the mean mirrors it. Not
- * thread-safe: one owner adds at a time.
+ * <p>On the CPU only the lower triangle is accumulated ({@link SymmetricRankK}); the mean mirrors
+ * it. With an {@link Accelerator} the product {@code XᵀX} is computed by its
+ * {@link Accelerator#gramUpdate} (the full square; only its lower triangle is read), equal to the
+ * CPU sum up to float reordering. Not thread-safe: one owner adds at a time.
  */
 public final class HessianSum {
     private static final float SQRT_2 = (float) Math.sqrt(2);
@@ -51,6 +55,14 @@ public final class HessianSum {
      * flag per row of the flattened input, e.g. the attention mask).
      */
     public void add(Tensor input, boolean[] keep, Parallel parallel) {
+        add(input, keep, parallel, null);
+    }
+
+    /**
+     * As {@link #add(Tensor, boolean[], Parallel)}, the product computed by {@code device}'s
+     * {@link Accelerator#gramUpdate} when it is not null, else on the CPU with {@code parallel}.
+     */
+    public void add(Tensor input, boolean[] keep, Parallel parallel, Accelerator device) {
         if (input.rank() < 1 || input.shape().last() != columns)
             throw new IllegalArgumentException("Hessian of " + columns + " columns cannot take an input of shape " + input.shape());
         long rows = input.elementCount() / columns;
@@ -63,7 +75,9 @@ public final class HessianSum {
             for (int c = 0; c < columns; c++) values[to + c] = values[from + c] * SQRT_2;
             kept++;
         }
-        SymmetricRankK.accumulateLower(values, kept, columns, lowerSum, parallel);
+        if (device == null) SymmetricRankK.accumulateLower(values, kept, columns, lowerSum, parallel);
+        else if (kept > 0)
+            device.gramUpdate(Tensor.of(Arrays.copyOf(values, kept * columns), kept, columns), Tensor.of(lowerSum, columns, columns), 1f, 1f);
         samples += input.rank() <= 2 ? 1 : input.dim(0);
         tokens += kept;
     }

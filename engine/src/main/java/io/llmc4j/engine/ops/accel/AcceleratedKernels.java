@@ -24,6 +24,11 @@ public final class AcceleratedKernels implements Kernels, AutoCloseable {
         return accelerator;
     }
 
+    /** The CPU kernels every operation other than Linear and matmul runs on. */
+    public Kernels cpu() {
+        return cpu;
+    }
+
     @Override
     public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         return accelerator.linear(x, weight, bias);
