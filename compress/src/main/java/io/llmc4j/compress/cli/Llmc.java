@@ -55,15 +55,35 @@ public final class Llmc {
         cli.setParameterExceptionHandler((exception, args2) -> usageError(exception));
         cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
             if (exception instanceof ParameterException usage) return usageError(usage);
+            if (exception.getCause() instanceof OutOfMemoryError exhausted) {
+                commandLine.getErr().println(outOfMemory(commandLine.getCommandName(), exhausted, Runtime.getRuntime().maxMemory()));
+                return 1;
+            }
             commandLine.getErr().println("llmc " + commandLine.getCommandName() + ": " + CliErrors.describe(exception));
             return CliErrors.isBadInput(exception) ? EXIT_BAD_INPUT : 1;
         });
         try {
             return cli.execute(args);
+        } catch (OutOfMemoryError exhausted) {
+            err.println(outOfMemory(args.length == 0 ? "" : args[0], exhausted, Runtime.getRuntime().maxMemory()));
+            return 1;
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * The one line printed instead of a stack trace when the Java heap runs out: the command, what ran
+     * out, the heap limit, and how to raise it or keep intermediates off the heap.
+     */
+    static String outOfMemory(String command, OutOfMemoryError exhausted, long maxHeapBytes) {
+        String what = exhausted.getMessage() == null ? "memory" : exhausted.getMessage();
+        return String.format(java.util.Locale.ROOT,
+                "llmc %s: out of memory (%s) with a Java heap limit of %d MiB; model weights are memory-mapped and need little heap, "
+                        + "but activations and intermediates live there: use fewer or shorter samples, oneshot's --offload off-heap|disk, "
+                        + "or raise the limit with LLMC_JAVA_OPTS=-Xmx8g",
+                command, what, maxHeapBytes >> 20);
     }
 
     /**
