@@ -4,6 +4,7 @@ import io.llmc4j.compress.quantization.QuantizationConfigException;
 import io.llmc4j.engine.nn.Attention;
 import io.llmc4j.engine.nn.Embedding;
 import io.llmc4j.engine.nn.Module;
+import io.llmc4j.engine.nn.TopKRouter;
 import java.util.List;
 
 /**
@@ -24,6 +25,10 @@ final class UnsupportedTargets {
         if (module instanceof Attention)
             throw new QuantizationConfigException("config_groups." + group + ".targets",
                     what + ": attention (query) quantization is not supported by llmc4j yet; target Linear modules only or add it to ignore");
+        if (module instanceof TopKRouter)
+            throw new QuantizationConfigException("config_groups." + group + ".targets",
+                    what + ": quantizing a mixture-of-experts router is not supported by llmc4j yet (LLM Compressor's examples leave routers "
+                            + "unquantized); add it to ignore");
         throw new QuantizationConfigException("config_groups." + group + ".targets",
                 what + ": only Linear modules can be quantized (LLM Compressor refuses this module type too); narrow the targets or add it to ignore");
     }
